@@ -1,0 +1,1 @@
+"""yiwang (一网): many departments, one government."""

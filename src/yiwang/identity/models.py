@@ -1,0 +1,170 @@
+"""Accounts (citizen, enterprise, staff), the government organisation tree and staff roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.crypto import EncryptedTextField, mask
+
+
+class AccountKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    STAFF = "staff", _("Staff")
+
+
+class User(AbstractUser):
+    """Every login. Citizens carry their identity number encrypted, found through a blind index."""
+
+    kind = models.CharField(_("account kind"), max_length=12, choices=AccountKind.choices,
+                            default=AccountKind.CITIZEN)
+    real_name = models.CharField(_("real name"), max_length=100, blank=True)
+    id_number = EncryptedTextField(_("resident identity number"), blank=True, default="")
+    id_number_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    phone = EncryptedTextField(_("mobile number"), blank=True, default="")
+    organisation = models.ForeignKey(
+        "identity.Organisation", verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+        help_text=_("The organisation a staff member belongs to."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask(self.phone, keep_start=3, keep_end=4)
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.kind == AccountKind.CITIZEN
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.kind == AccountKind.STAFF
+
+
+class OrgKind(models.TextChoices):
+    DISTRICT = "district", _("District government")
+    DEPARTMENT = "department", _("Department (委办局)")
+    ZONE = "zone", _("Functional zone")
+    STREET = "street", _("Street (街道)")
+    TOWN = "town", _("Town (镇)")
+    CENTRE = "centre", _("Citizen centre")
+    WINDOW = "window", _("Service window")
+
+
+class Organisation(models.Model):
+    """A node of the government tree: the district, its departments, zones, streets, towns, windows."""
+
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(_("kind"), max_length=12, choices=OrgKind.choices)
+    code = models.CharField(_("code"), max_length=32, unique=True,
+                            help_text=_("Department code, or the GB/T 10114 code of a street or town."))
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""),
+                                    name="identity_org_unique_credit_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str | None) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Role(models.TextChoices):
+    HANDLER = "handler", _("Handler (承办人)")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    WINDOW_CLERK = "window_clerk", _("Window clerk (窗口人员)")
+    HOTLINE_AGENT = "hotline_agent", _("Hotline agent (话务员)")
+    SUPERVISOR = "supervisor", _("Supervision officer (监察)")
+    LEADER = "leader", _("Leader (领导)")
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+
+class StaffRole(models.Model):
+    """A role a staff member holds, scoped to one organisation unit."""
+
+    user = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.CASCADE,
+                             related_name="staff_roles")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="identity_staffrole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class Enterprise(models.Model):
+    """A legal person (法人), identified by its unified social credit code; acts through agents."""
+
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_representative = models.CharField(_("legal representative"), max_length=100)
+    account = models.OneToOneField(User, verbose_name=_("enterprise account"), on_delete=models.PROTECT,
+                                   related_name="enterprise")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentRole(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    AGENT = "agent", _("Authorised agent")
+
+
+class EnterpriseAgent(models.Model):
+    """A citizen authorised to act for an enterprise."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="agents")
+    user = models.ForeignKey(User, verbose_name=_("agent"), on_delete=models.CASCADE,
+                             related_name="enterprise_agencies")
+    role = models.CharField(_("role"), max_length=24, choices=AgentRole.choices, default=AgentRole.AGENT)
+    authorised_at = models.DateTimeField(_("authorised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enterprise agent")
+        verbose_name_plural = _("enterprise agents")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user"], name="identity_agent_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.enterprise}"
