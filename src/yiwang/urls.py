@@ -9,7 +9,7 @@ from yiwang.core import views as core_views
 from yiwang.identity.urls import workbench_urlpatterns
 
 workbench = [
-    path("", include((workbench_urlpatterns, "identity"), namespace="workbench")),
+    path("", include((workbench_urlpatterns, "workbench"))),
     path("audit/", include("yiwang.audit.urls")),
     path("calendar/", include("yiwang.core.urls")),
 ]

@@ -1,7 +1,9 @@
 """Resident identity numbers (GB 11643-1999) and unified social credit codes (GB 32100-2015).
 
-python-stdnum checks the check characters and that the birth date exists; we add that the birth
-date is not in the future. Messages are translated; callers show them next to the field.
+python-stdnum supplies the check-character arithmetic and the birth-date parsing. We do not use
+``ric.validate`` whole: it also rejects address codes whose county did not exist in the birth year,
+but an identity number keeps its original address code forever (SPEC §5.1: 440524188001010014 is
+valid). We add that the birth date is not in the future. Messages are translated; callers show them next to the field.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 def normalise_id_number(value: str) -> str:
     """Validate a resident identity number and return it in canonical form (upper-case X)."""
-    number = ric.compact(value or "")
+    number = ric.compact(value or "").upper()
     try:
-        ric.validate(number)
+        if len(number) != 18:
+            raise InvalidLength()
+        if not number[:-1].isdigit() or not (number[-1].isdigit() or number[-1] == "X"):
+            raise InvalidFormat()
+        if number[-1] != ric.calc_check_digit(number):
+            raise InvalidChecksum()
+        ric.get_birth_date(number)
     except InvalidLength as exc:
         raise ValidationError(_("A resident identity number has 18 characters."), code="length") from exc
     except InvalidChecksum as exc:
@@ -28,7 +36,7 @@ def normalise_id_number(value: str) -> str:
         raise ValidationError(_("This is not a valid resident identity number."), code="invalid") from exc
     if ric.get_birth_date(number) > timezone.localdate():
         raise ValidationError(_("The birth date in this identity number is in the future."), code="birth_date")
-    return number.upper()
+    return number
 
 
 def normalise_credit_code(value: str) -> str:
