@@ -54,3 +54,10 @@ def tax_handler(make_staff, tax) -> User:
 @pytest.fixture
 def platform_admin(make_staff, district) -> User:
     return make_staff(district, Role.PLATFORM_ADMIN, username="admin")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the test item (browser tests screenshot on failure)."""
+    outcome = yield
+    setattr(item, f"rep_{outcome.get_result().when}", outcome.get_result())
