@@ -49,7 +49,6 @@ test: install
 
 check: venv
 	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench || true
 	$(VENV)/bin/mypy src
 
 clean:

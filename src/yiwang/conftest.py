@@ -7,7 +7,7 @@ import pytest
 from yiwang.identity import services as identity
 from yiwang.identity.models import Organisation, OrgKind, Role, User
 
-PASSWORD = "Pudong-Test-2026!"
+PASSWORD = "Pudong-Test-2026!"  # noqa: S105 (test personas only)
 
 
 @pytest.fixture

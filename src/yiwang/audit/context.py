@@ -11,4 +11,5 @@ class RequestContext:
     client_ip: str | None = None
 
 
-current: ContextVar[RequestContext] = ContextVar("yiwang_audit_context", default=RequestContext())
+_EMPTY = RequestContext()
+current: ContextVar[RequestContext] = ContextVar("yiwang_audit_context", default=_EMPTY)  # noqa: B039 (frozen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +29,6 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="members",
         help_text=_("The organisation a staff member belongs to."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -92,8 +92,8 @@ def citizen_register(*, username: str, password: str, real_name: str, id_number:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent registration with the same number or name won
-        raise ValidationFailed(_("An account already exists for this identity number."),
-                               field_errors={"id_number": [_("An account already exists for this identity number.")]}) from exc
+        message = _("An account already exists for this identity number.")
+        raise ValidationFailed(message, field_errors={"id_number": [message]}) from exc
     audit_record(action="identity.citizen.register", actor=user, obj=user)
     return user
 

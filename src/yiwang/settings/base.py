@@ -85,7 +85,7 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": SQLITE_PATH,
+        "NAME": str(SQLITE_PATH),
         "OPTIONS": {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN
             # so two writers queue instead of failing half-way with "database is locked".

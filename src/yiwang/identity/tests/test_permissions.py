@@ -76,7 +76,7 @@ def test_role_by_page(world, persona, page):
         assert response.status_code == 403, f"{persona} must not see {page}"
         denied = AuditRecord.objects.filter(action="audit.access.denied")
         assert denied.count() == denied_before + 1
-        assert denied.order_by("-seq").first().actor == users[persona]
+        assert denied.latest("seq").actor == users[persona]
 
 
 def test_django_admin_is_for_platform_administrators_only(world):
