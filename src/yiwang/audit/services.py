@@ -68,7 +68,7 @@ def audit_record(
             seq=head.last_seq + 1,
             at=timezone.now(),
             actor=actor,
-            actor_name=actor_name or (actor.get_username() if actor is not None else ""),
+            actor_name=actor_name or (actor.get_username() if actor is not None else current.get().system_actor),
             on_behalf_of=on_behalf_of,
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",

@@ -120,9 +120,14 @@ def enterprise_register(*, credit_code: str, name: str, legal_representative: st
     _check_password(errors, password, account)
     errors.raise_if_any()
     account.set_password(password)
-    account.save()
-    enterprise = Enterprise.objects.create(credit_code=code, name=name,
-                                           legal_representative=legal_representative, account=account)
+    try:
+        with transaction.atomic():
+            account.save()
+            enterprise = Enterprise.objects.create(credit_code=code, name=name,
+                                                   legal_representative=legal_representative, account=account)
+    except IntegrityError as exc:  # a concurrent registration of the same enterprise won
+        message = _("This enterprise is already registered.")
+        raise ValidationFailed(message, field_errors={"credit_code": [message]}) from exc
     audit_record(action="identity.enterprise.register", actor=registered_by or account, obj=enterprise)
     if registered_by is not None and registered_by.kind == AccountKind.CITIZEN:
         enterprise_agent_add(enterprise=enterprise, user=registered_by, role=AgentRole.AGENT, by=registered_by)
@@ -157,6 +162,8 @@ def organisation_create(*, kind: str, code: str, name: str, parent: Organisation
         errors.add("code", _("An organisation with this code exists."))
     if credit_code:
         credit_code = errors.check("credit_code", normalise_credit_code, credit_code) or ""
+        if credit_code and Organisation.objects.filter(credit_code=credit_code).exists():
+            errors.add("credit_code", _("An organisation with this credit code exists."))
     if not name:
         errors.add("name", _("Enter a name."))
     errors.raise_if_any()

@@ -149,3 +149,20 @@ def test_organisation_credit_code_is_validated(district):
         services.organisation_create(kind="department", code="BAD", name="坏局", parent=district,
                                      credit_code="11310115000000000X")
     assert exc.value.field_errors["credit_code"]
+
+
+def test_two_organisations_cannot_share_a_credit_code(district):
+    services.organisation_create(kind="department", code="A", name="甲局", parent=district,
+                                 credit_code="91110108551385082Q")
+    with pytest.raises(ValidationFailed) as exc:
+        services.organisation_create(kind="department", code="B", name="乙局", parent=district,
+                                     credit_code="91110108551385082Q")
+    assert exc.value.field_errors["credit_code"] == ["An organisation with this credit code exists."]
+
+
+def test_records_written_by_a_command_name_it(db):
+    from yiwang.audit.context import system_actor
+
+    with system_actor("cli:test"):
+        org = services.organisation_create(kind="district", code="310115", name="浦东新区")
+    assert AuditRecord.objects.get(action="identity.organisation.create", object_id=str(org.pk)).actor_name == "cli:test"

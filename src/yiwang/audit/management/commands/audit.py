@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
         audit_record(
-            action="audit.log.verify", actor_name="cli",
+            action="audit.log.verify", actor_name="cli:audit-verify",
             result=AuditResult.SUCCESS if report.ok else AuditResult.FAILURE,
             details={"checked": report.checked, "first_bad_seq": report.first_bad_seq},
         )
