@@ -165,4 +165,5 @@ def test_records_written_by_a_command_name_it(db):
 
     with system_actor("cli:test"):
         org = services.organisation_create(kind="district", code="310115", name="浦东新区")
-    assert AuditRecord.objects.get(action="identity.organisation.create", object_id=str(org.pk)).actor_name == "cli:test"
+    record = AuditRecord.objects.get(action="identity.organisation.create", object_id=str(org.pk))
+    assert record.actor_name == "cli:test"

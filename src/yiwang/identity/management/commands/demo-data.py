@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yiwang.audit.context import system_actor
-
 from yiwang.core.errors import ServiceError
 from yiwang.identity.demo import CITIZEN, ENTERPRISE, DemoLogin, demo_data_load
 
