@@ -2,6 +2,11 @@
 
 from django.urls import path
 
+from . import views
+
 app_name = "core"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar_admin, name="calendar"),
+    path("import/", views.calendar_import, name="calendar_import"),
+]

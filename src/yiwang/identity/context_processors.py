@@ -4,7 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .selectors import enterprises_of, roles_of
+from .models import Role
+from .selectors import enterprises_of, has_role, roles_of
 
 
 def workbench(request: HttpRequest) -> dict[str, Any]:
@@ -12,5 +13,8 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "is_staff_member": bool(roles_of(user)),
+        # Navigation shows only what the selectors would allow; the selectors still decide.
+        "can_read_audit_log": has_role(user, Role.SUPERVISOR, Role.PLATFORM_ADMIN),
+        "can_admin_calendar": has_role(user, Role.PLATFORM_ADMIN),
         "acting_enterprises": enterprises_of(user=user) if user is not None else [],
     }
