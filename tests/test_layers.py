@@ -67,3 +67,28 @@ def test_the_checker_sees_an_upward_import(tmp_path, source):
     bad.write_text(f"def f():\n    {source}\n")
     (lineno, module), = imports_of(bad)
     assert app_of(module) == "portal" and LAYERS["portal"] > LAYERS["core"]
+
+
+def test_apps_use_each_other_only_through_their_public_module():
+    """Each app's public surface is one module, ``yiwang.<app>.public``; tests and migrations are exempt."""
+    violations = []
+    for app in LAYERS:
+        for path in (SRC / app).rglob("*.py") if (SRC / app).exists() else []:
+            rel = path.relative_to(SRC / app)
+            if rel.parts[0] in {"tests", "migrations"}:
+                continue
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    # "from yiwang.identity import selectors" names the module in the imported name
+                    is_package = node.module.count(".") == 1
+                    targets = [f"{node.module}.{a.name}" for a in node.names] if is_package else [node.module]
+                elif isinstance(node, ast.Import):
+                    targets = [a.name for a in node.names]
+                else:
+                    continue
+                for target in targets:
+                    other = app_of(target)
+                    if other and other != app and target.split(".")[2:3] != ["public"]:
+                        violations.append(f"{app}/{rel}:{node.lineno} imports {target}")
+    assert not violations, "\n".join(violations)

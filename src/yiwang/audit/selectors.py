@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from yiwang.identity.selectors import access_audit_log
+from yiwang.identity.public import access_audit_log
 
 from .models import AuditRecord
 

@@ -26,14 +26,14 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.audit.services import audit_record
+from yiwang.audit.public import audit_record
 
 from .calendar import ClockPlan, clock_plan, current_calendar
 from .errors import ValidationFailed
 from .models import CalendarDay, CalendarYear, Clock, ClockPause, ClockState, DayKind
 
 if TYPE_CHECKING:
-    from yiwang.identity.models import User
+    from yiwang.identity.public import User
 
 DayRow = tuple[dt.date, str, str]
 

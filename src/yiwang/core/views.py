@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from yiwang.identity.selectors import access_calendar_admin
+from yiwang.identity.public import access_calendar_admin
 
 from . import calendar, services
 from .errors import ValidationFailed

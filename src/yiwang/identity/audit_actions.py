@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.audit.registry import register_action
+from yiwang.audit.public import register_action
 
 register_action("identity.user.login", _("Log in"), security=True)
 register_action("identity.user.logout", _("Log out"), security=True)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.crypto import EncryptedTextField, mask
+from yiwang.core.public import EncryptedTextField, mask
 
 
 class AccountKind(models.TextChoices):

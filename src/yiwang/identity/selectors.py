@@ -10,8 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from yiwang.audit.models import AuditResult
-from yiwang.audit.services import audit_record
+from yiwang.audit.public import AuditResult, audit_record
 
 from .models import AccountKind, Enterprise, Organisation, Role, StaffRole, User
 

@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from yiwang.audit.services import audit_record
-from yiwang.core.crypto import blind_index
-from yiwang.core.errors import ValidationFailed
+from yiwang.audit.public import audit_record
+from yiwang.core.public import ValidationFailed, blind_index
 
 from .models import (
     AccountKind,

@@ -8,8 +8,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from yiwang.audit.models import AuditResult
-from yiwang.audit.services import audit_record
+from yiwang.audit.public import AuditResult, audit_record
 
 
 @receiver(user_logged_in)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.public import ValidationFailed
 
 from . import selectors, services
 from .forms import CitizenRegistrationForm, LoginForm

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from yiwang.identity import selectors as identity
+from yiwang.identity import public as identity
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yiwang.audit.context import system_actor
-from yiwang.core.errors import ServiceError
+from yiwang.audit.public import system_actor
+from yiwang.core.public import ServiceError
 from yiwang.identity.demo import CITIZEN, ENTERPRISE, DemoLogin, demo_data_load
 
 # Printed beside the role's identifier so the table reads in both languages without gettext.

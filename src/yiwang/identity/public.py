@@ -1,0 +1,23 @@
+"""Identity's public surface: the only module other apps import from ``yiwang.identity``."""
+
+from .models import AccountKind, Enterprise, EnterpriseAgent, Organisation, OrgKind, Role, StaffRole, User
+from .selectors import (
+    access_audit_log,
+    access_calendar_admin,
+    access_organisation_staff,
+    access_organisation_tree,
+    access_own_account,
+    access_workbench,
+    deny,
+    enterprises_of,
+    has_role,
+    is_platform_admin,
+    roles_of,
+)
+
+__all__ = [
+    "AccountKind", "Enterprise", "EnterpriseAgent", "OrgKind", "Organisation", "Role", "StaffRole", "User",
+    "access_audit_log", "access_calendar_admin", "access_organisation_staff", "access_organisation_tree",
+    "access_own_account", "access_workbench", "deny", "enterprises_of", "has_role", "is_platform_admin",
+    "roles_of",
+]
