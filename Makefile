@@ -6,7 +6,7 @@ YIWANG := $(VENV)/bin/yiwang
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps venv assets messages demo serve test test-postgres check clean
+.PHONY: install system-deps venv assets messages demo test check clean
 
 # Debian packages: gettext (compile translations), chromium (browser tests), postgresql-client (pg_dump).
 system-deps:
@@ -40,7 +40,7 @@ install: system-deps venv assets messages
 
 demo: install
 	$(YIWANG) migrate --noinput -v 0
-	$(YIWANG) demo-data
+	$(YIWANG) demo-data --url http://$(HOST):$(PORT)/
 	@echo "Serving yiwang on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(YIWANG) runserver $(HOST):$(PORT)
 

@@ -20,8 +20,8 @@ class AuditContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, production settings make SecurityMiddleware/axes trust X-Forwarded-For;
-    # we record the address the proxy-aware resolver reports, else REMOTE_ADDR.
+    # The same resolver django-axes uses: behind a proxy, production settings make it read
+    # X-Forwarded-For (AXES_IPWARE_*); otherwise REMOTE_ADDR.
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR")

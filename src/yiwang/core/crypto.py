@@ -3,7 +3,7 @@
 Why our own ~50 lines rather than a package: the maintained encrypted-field packages either pin old
 Django versions or cannot rotate keys; MultiFernet from ``cryptography`` gives rotation, and a blind
 index (HMAC-SHA256 of the normalised value) lets us enforce "one identity number, one account"
-without ever storing the number in clear. See docs/decisions/0004-encrypted-fields.md.
+without ever storing the number in clear. See docs/decisions/0004-encrypted-personal-data.md.
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # Unknown API paths answer in the API's one error shape, not with an HTML page.
+        return JsonResponse({"error": {"code": "not_found", "message": _("Not found.")}}, status=404)
     return render(request, "core/404.html", status=404)
 
 

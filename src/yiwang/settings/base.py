@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(os.environ.get("YIWANG_BASE_DIR", PACKAGE_DIR.parent.parent))
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
     # platform
     "yiwang.core",
     "yiwang.audit",
@@ -157,11 +157,6 @@ STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
 
 MEDIA_ROOT = Path(os.environ.get("YIWANG_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-
-# --- platform identity ------------------------------------------------------------------------------
-YIWANG_DISTRICT_CODE = os.environ.get("YIWANG_DISTRICT_CODE", "310115")
-YIWANG_DISTRICT_NAME = os.environ.get("YIWANG_DISTRICT_NAME", "浦东新区")
-YIWANG_SITE_NAME = _("yiwang e-government")
 
 # Backups (``yiwang backup``) land here unless a path is given.
 YIWANG_BACKUP_DIR = Path(os.environ.get("YIWANG_BACKUP_DIR", VAR_DIR / "backups"))

@@ -19,6 +19,7 @@ def _required(name: str) -> str:
     return value
 
 
+_required("DATABASE_URL")  # production runs on PostgreSQL; never fall back to a local SQLite file
 SECRET_KEY = _required("YIWANG_SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = env_list("YIWANG_FIELD_ENCRYPTION_KEYS") or [_required("YIWANG_FIELD_ENCRYPTION_KEYS")]
 BLIND_INDEX_KEY = _required("YIWANG_BLIND_INDEX_KEY")
@@ -26,6 +27,7 @@ BLIND_INDEX_KEY = _required("YIWANG_BLIND_INDEX_KEY")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("YIWANG_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("YIWANG_HSTS_SECONDS", "31536000"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("YIWANG_PROXY_COUNT", "1"))
