@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from yiwang.identity import services as identity
 from yiwang.identity.models import Organisation, OrgKind, Role, User
 
 PASSWORD = "Pudong-Test-2026!"  # noqa: S105 (test personas only)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Service-level messages are asserted in English; pages still negotiate their own language
+    per request (Chinese by default), and the page tests assert the Chinese text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 _tmp = Path(tempfile.mkdtemp(prefix="yiwang-test-"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 VAR_DIR = _tmp
 MEDIA_ROOT = _tmp / "media"
 YIWANG_BACKUP_DIR = _tmp / "backups"
