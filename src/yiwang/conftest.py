@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from yiwang.identity import services as identity
 from yiwang.identity.models import Organisation, OrgKind, Role, User
 
 PASSWORD = "Pudong-Test-2026!"  # noqa: S105 (test personas only)
+
+
+def english_client(**defaults) -> Client:
+    """A browser whose person picked English with the language switch (pages ignore Accept-Language)."""
+    client = Client(**defaults)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)

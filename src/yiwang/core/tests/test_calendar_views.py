@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yiwang.audit.models import AuditRecord
+from yiwang.conftest import english_client
 from yiwang.core import services
 from yiwang.core.models import CalendarDay, CalendarYear
 
@@ -30,7 +31,7 @@ def official_calendar(db):
 
 
 def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     if user is not None:
         client.force_login(user)
     return client

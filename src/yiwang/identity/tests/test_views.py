@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from yiwang.audit.models import AuditRecord
-from yiwang.conftest import PASSWORD
+from yiwang.conftest import PASSWORD, english_client
 from yiwang.identity.models import User
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_wrong_password_gets_a_clear_message_in_chinese_and_is_audited(citizen):
 
 
 def test_wrong_password_message_in_english():
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     response = login(client, "nobody", "wrong-password")
     assert "The user name or password is wrong" in response.content.decode()
 
@@ -84,7 +84,7 @@ def test_registration_with_an_impossible_birth_date_says_so_next_to_the_field():
 
 
 def test_registration_twice_with_one_identity_number(citizen):
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(reverse("identity:register"), {
+    response = english_client().post(reverse("identity:register"), {
         "real_name": "张三", "id_number": "11010519491231002X", "username": "other", "password": PASSWORD,
     })
     assert response.status_code == 400
@@ -114,3 +114,15 @@ def test_security_headers(db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_until_english_is_chosen(db):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_the_api_follows_accept_language(db):
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/me").json()["error"]["message"] == "Log in first."
+    assert Client().get("/api/v1/me").json()["error"]["message"] == "请先登录。"
