@@ -119,3 +119,36 @@ def test_an_audit_record_rolls_back_with_the_business_change(citizen):
         1 / 0  # noqa: B018
     assert AuditRecord.objects.count() == before
     assert audit_chain_verify().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain():
+    """Eight threads appending at once: consecutive sequence numbers, every link intact."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(10):
+                with transaction.atomic():
+                    audit_record(action="audit.access.denied", actor_name=f"t{n}", details={"i": i})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert list(AuditRecord.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
+    report = audit_chain_verify()
+    assert report.ok and report.checked == 80
