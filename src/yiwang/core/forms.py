@@ -13,7 +13,7 @@ class CalendarImportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
     source = forms.CharField(
         label=_("Source"), max_length=200,
-        help_text=_("The notice the schedule was published in, e.g. 国办发明电〔2026〕号."),
+        help_text=_("The notice the schedule was published in, e.g. 国办发明电〔YYYY〕N号."),
     )
     file = forms.FileField(
         label=_("Schedule file (CSV or JSON)"),
