@@ -52,6 +52,16 @@ class AuditRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("audit records are append-only")
 
+    @property
+    def action_label(self) -> str:
+        """The registered, translated name of the action (its id when no longer registered)."""
+        from .registry import get_action
+
+        try:
+            return str(get_action(self.action).label)
+        except LookupError:
+            return self.action
+
 
 class AuditChainHead(models.Model):
     """The single row that serialises appends and remembers the chain's end (so a cut tail shows)."""

@@ -152,3 +152,12 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     assert list(AuditRecord.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = audit_chain_verify()
     assert report.ok and report.checked == 80
+
+
+def test_the_audit_page_names_actions_in_the_reader_s_language(chain, platform_admin):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(platform_admin)
+    page = client.get("/workbench/audit/").content.decode()
+    assert "注册自然人账号" in page and "identity.citizen.register" in page
