@@ -26,21 +26,6 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def official_calendar(db):
-    """The data migration seeds 2004–2026; a flushing (transactional) test elsewhere may have wiped it."""
-    if not CalendarYear.objects.filter(year=2025).exists():
-        for year in services.library_years():
-            services.calendar_year_load_from_library(year=year)
-
-
-@pytest.fixture
-def unpublished_2027(db):
-    """Today (late 2026) the 2027 schedule is not published: make sure no 2027+ year is loaded, even if a
-    newer chinesecalendar release seeded one."""
-    CalendarYear.objects.filter(year__gte=2027).delete()
-
-
 # MADE-UP 2027 TEST DATA (not official): New Year's Day Fri 1 Jan off, Sat 9 Jan worked in lieu.
 TEST_2027_CSV = "date,kind,name\n2027-01-01,holiday,元旦(测试数据)\n2027-01-09,workday,元旦(测试数据)\n"
 

@@ -10,7 +10,6 @@ from django.test import Client
 
 from yiwang.audit.models import AuditRecord
 from yiwang.conftest import english_client
-from yiwang.core import services
 from yiwang.core.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +21,8 @@ TEST_2027_CSV = "date,kind,name\n2027-01-01,holiday,元旦(测试数据)\n2027-0
 
 
 @pytest.fixture(autouse=True)
-def official_calendar(db):
-    """The data migration seeds 2004–2026; a flushing (transactional) test elsewhere may have wiped it."""
-    if not CalendarYear.objects.filter(year=2025).exists():
-        for year in services.library_years():
-            services.calendar_year_load_from_library(year=year)
-    CalendarYear.objects.filter(year__gte=2027).delete()  # late 2026: 2027 is not published yet
+def _late_2026(unpublished_2027):
+    """These pages are seen in late 2026, before the 2027 schedule is published."""
 
 
 def client_for(user) -> Client:

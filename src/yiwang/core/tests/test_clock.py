@@ -12,25 +12,12 @@ from yiwang.audit.models import AuditRecord
 from yiwang.core import services
 from yiwang.core.calendar import clock_state_on
 from yiwang.core.errors import ValidationFailed
-from yiwang.core.models import CalendarYear, Clock, ClockState
+from yiwang.core.models import Clock, ClockState
 from yiwang.core.services import clock_pause, clock_resume, clock_start, clock_stop
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def official_calendar(db):
-    """The data migration seeds 2004–2026; a flushing (transactional) test elsewhere may have wiped it."""
-    if not CalendarYear.objects.filter(year=2025).exists():
-        for year in services.library_years():
-            services.calendar_year_load_from_library(year=year)
-
-
-@pytest.fixture
-def unpublished_2027(db):
-    CalendarYear.objects.filter(year__gte=2027).delete()
 
 
 def test_a_clock_counts_working_days_across_the_spring_festival():
