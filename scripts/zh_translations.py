@@ -200,6 +200,12 @@ ZH = {
     "My account": "我的账号",
     "Account kind": "账号类型",
     "Enterprises I act for": "我代理的法人",
+    "Registered name of the enterprise": "法人登记名称",
+    "Password of the enterprise account": "法人账号密码",
+    "The enterprise logs in with its credit code and this password.": "法人以统一社会信用代码和此密码登录。",
+    "You become the enterprise's first authorised agent and can act for it on every page.":
+        "注册后您将成为该法人的首位授权经办人，可在各页面代其办事。",
+    "%(name)s is registered; you act for it as its agent.": "%(name)s 已注册，您是其授权经办人。",
     # --- core: the official working-day calendar (forms, models, services, page) ---
     "Working-day calendar": "工作日历",
     "Year": "年份",
@@ -412,7 +418,8 @@ def main() -> int:
             entry.msgstr = ZH[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
+        elif not entry.msgstr or "fuzzy" in entry.flags:
+            # a fuzzy entry carries makemessages' guess from a similar msgid: never ship it
             missing.append(entry.msgid)
     po.metadata_is_fuzzy = False
     po.metadata["Language"] = "zh_Hans"

@@ -29,3 +29,15 @@ class CitizenRegistrationForm(forms.Form):
                                widget=forms.TextInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class EnterpriseRegistrationForm(forms.Form):
+    """A citizen registers an enterprise they act for; the service checks the credit code."""
+
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, min_length=18,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    name = forms.CharField(label=_("Registered name of the enterprise"), max_length=200)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=100)
+    password = forms.CharField(label=_("Password of the enterprise account"), strip=False,
+                               help_text=_("The enterprise logs in with its credit code and this password."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))

@@ -4,6 +4,7 @@ from .models import AccountKind, Enterprise, EnterpriseAgent, Organisation, OrgK
 from .selectors import (
     access_audit_log,
     access_calendar_admin,
+    access_citizen_account,
     access_organisation_staff,
     access_organisation_tree,
     access_own_account,
@@ -17,7 +18,7 @@ from .selectors import (
 
 __all__ = [
     "AccountKind", "Enterprise", "EnterpriseAgent", "OrgKind", "Organisation", "Role", "StaffRole", "User",
-    "access_audit_log", "access_calendar_admin", "access_organisation_staff", "access_organisation_tree",
-    "access_own_account", "access_workbench", "deny", "enterprises_of", "has_role", "is_platform_admin",
+    "access_audit_log", "access_calendar_admin", "access_citizen_account", "access_organisation_staff",
+    "access_organisation_tree", "access_own_account", "access_workbench", "deny", "enterprises_of", "has_role", "is_platform_admin",
     "roles_of",
 ]

@@ -86,6 +86,13 @@ def access_own_account(*, user: Any) -> User:
     return user  # type: ignore[no-any-return]
 
 
+def access_citizen_account(*, user: Any) -> User:
+    """Pages only a citizen (natural person) may use, such as registering an enterprise."""
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.CITIZEN:
+        raise deny(user, "citizen")
+    return user  # type: ignore[no-any-return]
+
+
 def enterprises_of(*, user: Any) -> QuerySet[Enterprise]:
     """Enterprises the user may act for: as their account or as an authorised agent."""
     if not getattr(user, "is_authenticated", False):

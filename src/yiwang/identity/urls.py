@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("enterprises/register/", views.enterprise_register, name="enterprise_register"),
 ]
 
 workbench_urlpatterns = [

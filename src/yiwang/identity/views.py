@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.core.public import ValidationFailed
 
 from . import selectors, services
-from .forms import CitizenRegistrationForm, LoginForm
+from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
 
 
 class LoginView(auth_views.LoginView):
@@ -25,6 +26,15 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def _show_errors(form: forms.Form, exc: ValidationFailed) -> None:
+    """Put a service's field errors next to the fields they concern."""
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, str(exc.message))
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = CitizenRegistrationForm(request.POST or None)
@@ -32,14 +42,31 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             user = services.citizen_register(**form.cleaned_data)
         except ValidationFailed as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            _show_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is ready."))
             return redirect("portal:me")
     return render(request, "identity/register.html", {"form": form}, status=200 if not form.errors else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_register(request: HttpRequest) -> HttpResponse:
+    """A citizen registers an enterprise and becomes its first authorised agent."""
+    citizen = selectors.access_citizen_account(user=request.user)
+    form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_register(registered_by=citizen, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is registered; you act for it as its agent.")
+                             % {"name": enterprise.name})
+            return redirect("portal:me")
+    return render(request, "identity/enterprise_register.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -20,6 +20,7 @@ PAGES = {
     # page: personas allowed (everyone else: anonymous -> login, logged in -> 403)
     "home": set(PERSONAS),
     "me": set(PERSONAS) - {"anonymous"},
+    "enterprise_register": {"citizen"},
     "workbench": STAFF,
     "organisation_tree": STAFF,
     "tax_staff": {"tax_head", "platform_admin"},
@@ -50,6 +51,7 @@ def world(db, district, tax, commerce, make_staff, citizen):
     urls = {
         "home": reverse("portal:home"),
         "me": reverse("portal:me"),
+        "enterprise_register": reverse("identity:enterprise_register"),
         "workbench": reverse("workbench:workbench"),
         "organisation_tree": reverse("workbench:organisation_tree"),
         "tax_staff": reverse("workbench:organisation_staff", args=[tax.pk]),

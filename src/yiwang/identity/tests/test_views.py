@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from yiwang.audit.models import AuditRecord
 from yiwang.conftest import PASSWORD, english_client
-from yiwang.identity.models import User
+from yiwang.identity.models import Enterprise, User
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,42 @@ def test_pages_are_chinese_whatever_the_browser_asks_until_english_is_chosen(db)
 def test_the_api_follows_accept_language(db):
     assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/me").json()["error"]["message"] == "Log in first."
     assert Client().get("/api/v1/me").json()["error"]["message"] == "请先登录。"
+
+
+ENTERPRISE_FORM = {"credit_code": "91350100M000100Y43", "name": "示例科技有限公司",
+                   "legal_representative": "张三", "password": PASSWORD}
+
+
+def test_a_citizen_registers_an_enterprise_and_acts_for_it(citizen):
+    client = Client()
+    client.force_login(citizen)
+    response = client.post(reverse("identity:enterprise_register"), ENTERPRISE_FORM)
+    assert response.status_code == 302
+    page = client.get(reverse("portal:me")).content.decode()
+    assert "示例科技有限公司 (91350100M000100Y43)" in page
+    assert Enterprise.objects.get().agents.get().user == citizen
+
+
+def test_a_wrong_credit_code_is_explained_in_chinese_and_nothing_is_created(citizen):
+    client = Client()
+    client.force_login(citizen)
+    response = client.post(reverse("identity:enterprise_register"),
+                           {**ENTERPRISE_FORM, "credit_code": "91350100M000100Y44"})
+    assert response.status_code == 400
+    assert "统一社会信用代码的校验码不正确" in response.content.decode()
+    assert not Enterprise.objects.exists() and User.objects.count() == 1
+
+
+def test_a_wrong_credit_code_is_explained_in_english(citizen):
+    client = english_client()
+    client.force_login(citizen)
+    response = client.post(reverse("identity:enterprise_register"),
+                           {**ENTERPRISE_FORM, "credit_code": "91350100M000100Y44"})
+    assert "The check character of this credit code is wrong." in response.content.decode()
+
+
+def test_only_citizens_register_enterprises(tax_handler):
+    client = Client()
+    client.force_login(tax_handler)
+    assert client.post(reverse("identity:enterprise_register"), ENTERPRISE_FORM).status_code == 403
+    assert not Enterprise.objects.exists()
