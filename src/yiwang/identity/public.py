@@ -19,6 +19,6 @@ from .selectors import (
 __all__ = [
     "AccountKind", "Enterprise", "EnterpriseAgent", "OrgKind", "Organisation", "Role", "StaffRole", "User",
     "access_audit_log", "access_calendar_admin", "access_citizen_account", "access_organisation_staff",
-    "access_organisation_tree", "access_own_account", "access_workbench", "deny", "enterprises_of", "has_role", "is_platform_admin",
-    "roles_of",
+    "access_organisation_tree", "access_own_account", "access_workbench", "deny", "enterprises_of", "has_role",
+    "is_platform_admin", "roles_of",
 ]
