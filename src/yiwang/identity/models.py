@@ -15,6 +15,14 @@ class AccountKind(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are that the account holder is the person named (SPEC §3.1); exposed as OIDC ``acr``."""
+
+    SELF_ASSERTED = 1, _("Self-asserted")
+    REGISTRY_VERIFIED = 2, _("Verified against the population registry")
+    IN_PERSON = 3, _("Verified in person at a counter")
+
+
 class User(AbstractUser):
     """Every login. Citizens carry their identity number encrypted, found through a blind index."""
 
@@ -24,6 +32,8 @@ class User(AbstractUser):
     id_number = EncryptedTextField(_("resident identity number"), blank=True, default="")
     id_number_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     phone = EncryptedTextField(_("mobile number"), blank=True, default="")
+    assurance_level = models.PositiveSmallIntegerField(_("identity assurance level"), choices=AssuranceLevel.choices,
+                                                       default=AssuranceLevel.SELF_ASSERTED)
     organisation = models.ForeignKey(
         "identity.Organisation", verbose_name=_("department"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="members",

@@ -93,6 +93,18 @@ def access_citizen_account(*, user: Any) -> User:
     return user  # type: ignore[no-any-return]
 
 
+ACTING_ENTERPRISE_SESSION_KEY = "yiwang_acting_enterprise"
+
+
+def acting_enterprise(*, request: Any) -> Enterprise | None:
+    """The enterprise the user chose to act for in this session, if they still may act for it."""
+    user = getattr(request, "user", None)
+    pk = request.session.get(ACTING_ENTERPRISE_SESSION_KEY) if hasattr(request, "session") else None
+    if pk is None or user is None:
+        return None
+    return enterprises_of(user=user).filter(pk=pk).first()
+
+
 def enterprises_of(*, user: Any) -> QuerySet[Enterprise]:
     """Enterprises the user may act for: as their account or as an authorised agent."""
     if not getattr(user, "is_authenticated", False):
