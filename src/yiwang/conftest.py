@@ -20,6 +20,37 @@ def english_client(**defaults) -> Client:
     return client
 
 
+def last_sms_code(phone: str) -> str:
+    """The one-time code most recently texted to ``phone`` through the console SMS backend (the default)."""
+    import re
+
+    from yiwang.identity.sms.console import ConsoleBackend
+
+    sent = ConsoleBackend.last_to(phone)
+    assert sent is not None, f"no SMS was sent to {phone}"
+    match = re.search(r"\b(\d{6})\b", sent.message)
+    assert match is not None, sent.message
+    return match.group(1)
+
+
+def staff_login(client: Client, user: User) -> Client:
+    """Log a staff member in with the second factor done, as /accounts/otp/verify/ leaves the session.
+
+    ``force_login`` alone is only the password step: staff pages would redirect to the second factor.
+    The user gets a confirmed authenticator if they have none.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _messages_in_english():
     """Service-level messages are asserted in English; pages still negotiate their own language

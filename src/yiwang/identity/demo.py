@@ -25,13 +25,19 @@ from typing import NamedTuple, Protocol
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from . import services
+from . import otp, services
 from .models import Enterprise, EnterpriseAgent, Organisation, OrgKind, Role, StaffRole, User
 
 # One password for every demo account. This is a demo database, not a secret: `make demo` prints the
 # password on the terminal for anyone to log in with. Set YIWANG_DEMO_PASSWORD to use another; never
 # load demo data into a production database.
 DEFAULT_DEMO_PASSWORD = "Pudong-Demo-2026"  # noqa: S105 — a published demo password, protects nothing
+
+
+# Every demo staff login needs its second factor (staff TOTP is mandatory). All demo staff share this
+# published, obviously fake authenticator key, so a reviewer can log in without a phone: type it into
+# any authenticator app, or print the current code with `yiwang otp code USERNAME`.
+DEMO_TOTP_SECRET = "YIWANGDEMOSECRETNOTFORPRODUCTION"  # noqa: S105 — base32, published, protects nothing
 
 
 def demo_password() -> str:
@@ -211,6 +217,8 @@ class DemoLogin:
     created: bool
     # False when the account existed already and its password is no longer the demo password.
     password_ok: bool
+    # Staff: the demo authenticator key (base32), or "" when the account has another authenticator.
+    otp_secret: str = ""
 
 
 @dataclass
@@ -279,8 +287,12 @@ class _Loader:
             else:
                 services.staff_role_grant(user=user, organisation=organisation, role=seed.role)
                 self.tally("staff roles").created += 1
+        # An account that has an authenticator keeps it (maybe its owner's own phone); not tallied, it
+        # belongs to the staff account.
+        device, _ = otp.totp_device_install(user=user, key_hex=otp.demo_key_hex(DEMO_TOTP_SECRET))
+        secret = DEMO_TOTP_SECRET if otp.base32_secret(device) == DEMO_TOTP_SECRET else ""
         self.summary.logins.append(DemoLogin(seed.role, user.username, self.password, organisation.name,
-                                             created, self.password_ok(user, created)))
+                                             created, self.password_ok(user, created), secret))
 
     def citizen(self, seed: CitizenSeed) -> User:
         user = User.objects.filter(username=seed.username).first()

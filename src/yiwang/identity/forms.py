@@ -17,20 +17,6 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class CitizenRegistrationForm(forms.Form):
-    """Only shapes the input; every rule (identity number, duplicates, password policy) is the service's."""
-
-    real_name = forms.CharField(label=_("Real name"), max_length=100)
-    id_number = forms.CharField(label=_("Resident identity number"), max_length=18, min_length=15,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    username = forms.CharField(label=_("User name"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-
 class EnterpriseRegistrationForm(forms.Form):
     """A citizen registers an enterprise they act for; the service checks the credit code."""
 

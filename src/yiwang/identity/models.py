@@ -157,8 +157,14 @@ class AgentRole(models.TextChoices):
     AGENT = "agent", _("Authorised agent")
 
 
+class AgentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REVOKED = "revoked", _("Refused or revoked")
+
+
 class EnterpriseAgent(models.Model):
-    """A citizen authorised to act for an enterprise."""
+    """A citizen authorised to act for an enterprise. Only a confirmed agent may act for it."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
                                    related_name="agents")
@@ -166,6 +172,10 @@ class EnterpriseAgent(models.Model):
                              related_name="enterprise_agencies")
     role = models.CharField(_("role"), max_length=24, choices=AgentRole.choices, default=AgentRole.AGENT)
     authorised_at = models.DateTimeField(_("authorised at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=AgentStatus.choices, default=AgentStatus.PENDING)
+    confirmed_by = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enterprise agent")
@@ -176,3 +186,58 @@ class EnterpriseAgent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise}"
+
+
+class PhonePurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    PHONE_CHANGE = "phone_change", _("Change of mobile number")
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS. The code is kept only as a keyed hash; the number encrypted."""
+
+    purpose = models.CharField(_("purpose"), max_length=16, choices=PhonePurpose.choices)
+    phone = EncryptedTextField(_("mobile number"))
+    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    code_hash = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("sent at"), db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {mask(self.phone, keep_start=3, keep_end=4)}"
+
+
+class AssuranceMethod(models.TextChoices):
+    SMS_CONFIRMED_PHONE = "sms_confirmed_phone", _("Mobile number confirmed by SMS code")
+    REGISTRY_CHECK = "registry_check", _("Checked against the population registry")
+    COUNTER_CHECK = "counter_check", _("Identity card checked at a counter")
+    ADMIN = "admin", _("Set by an administrator")
+
+
+class AssuranceEvent(models.Model):
+    """How and when an account reached an assurance level (SPEC §3.1). Append-only history."""
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE,
+                             related_name="assurance_events")
+    level = models.PositiveSmallIntegerField(_("identity assurance level"), choices=AssuranceLevel.choices)
+    method = models.CharField(_("method"), max_length=24, choices=AssuranceMethod.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(User, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("assurance event")
+        verbose_name_plural = _("assurance events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_level_display()} · {self.get_method_display()}"

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from yiwang.audit.public import AuditResult, audit_record
 
-from .models import AccountKind, Enterprise, Organisation, Role, StaffRole, User
+from .models import AccountKind, AgentStatus, Enterprise, Organisation, Role, StaffRole, User
 
 
 def deny(user: Any, what: str, obj: Any = None) -> PermissionDenied:
@@ -80,6 +80,12 @@ def access_calendar_admin(*, user: Any) -> None:
         raise deny(user, "core.calendar")
 
 
+def access_counter_verification(*, user: Any) -> None:
+    """Raising a visitor's assurance level after checking their identity card: window clerks only."""
+    if not has_role(user, Role.WINDOW_CLERK):
+        raise deny(user, "identity.counter_verification")
+
+
 def access_own_account(*, user: Any) -> User:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("account")
@@ -111,4 +117,5 @@ def enterprises_of(*, user: Any) -> QuerySet[Enterprise]:
         return Enterprise.objects.none()
     if user.kind == AccountKind.ENTERPRISE:
         return Enterprise.objects.filter(account=user)
-    return Enterprise.objects.filter(agents__user=user).distinct()
+    # One filter() call, so the user and the status apply to the same agent row.
+    return Enterprise.objects.filter(agents__user=user, agents__status=AgentStatus.CONFIRMED).distinct()

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.audit.public import audit_record
@@ -15,6 +16,7 @@ from yiwang.core.public import ValidationFailed, blind_index
 from .models import (
     AccountKind,
     AgentRole,
+    AgentStatus,
     Enterprise,
     EnterpriseAgent,
     Organisation,
@@ -136,12 +138,21 @@ def enterprise_register(*, credit_code: str, name: str, legal_representative: st
 @transaction.atomic
 def enterprise_agent_add(*, enterprise: Enterprise, user: User, role: str = AgentRole.AGENT,
                          by: User) -> EnterpriseAgent:
-    """Authorise a citizen to act for an enterprise."""
+    """Authorise a citizen to act for an enterprise, confirmed at once (registration, demo data, trusted callers).
+
+    A citizen who asks to act for an enterprise someone else registered goes through
+    ``services_accounts.enterprise_agent_request`` and waits for confirmation instead.
+    """
     if user.kind != AccountKind.CITIZEN:
         raise ValidationFailed(_("Only a citizen account can act as an enterprise agent."),
                                field_errors={"user": [_("Only a citizen account can act as an enterprise agent.")]})
+    confirmed = {"status": AgentStatus.CONFIRMED, "confirmed_by": by, "confirmed_at": timezone.now()}
     agent, created = EnterpriseAgent.objects.get_or_create(enterprise=enterprise, user=user,
-                                                           defaults={"role": role})
+                                                           defaults={"role": role, **confirmed})
+    if not created and agent.status != AgentStatus.CONFIRMED:
+        EnterpriseAgent.objects.filter(pk=agent.pk).update(**confirmed)
+        agent.refresh_from_db()
+        created = True
     if created:
         audit_record(action="identity.enterprise.agent_add", actor=by, obj=agent,
                      on_behalf_of=f"enterprise:{enterprise.credit_code}", details={"role": str(role)})

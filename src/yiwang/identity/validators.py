@@ -52,3 +52,42 @@ def normalise_credit_code(value: str) -> str:
     except (InvalidFormat, InvalidComponent, StdnumError) as exc:
         raise ValidationError(_("This is not a valid unified social credit code."), code="invalid") from exc
     return code.upper()
+
+
+class StaffPasswordValidator:
+    """Password policy for staff accounts (等保 L3): long, and mixed from several character classes.
+
+    A Django password validator (AUTH_PASSWORD_VALIDATORS). It applies only when the account is a
+    staff account; citizens and enterprises keep the general rules.
+    """
+
+    CLASSES = 4  # lower-case letters, upper-case letters, digits, everything else
+
+    def __init__(self, min_length: int = 12, min_classes: int = 3) -> None:
+        self.min_length = min_length
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user: object = None) -> None:
+        from .models import AccountKind  # the validator is loaded by settings, before the models
+
+        if getattr(user, "kind", None) != AccountKind.STAFF:
+            return
+        errors = []
+        if len(password) < self.min_length:
+            errors.append(ValidationError(
+                _("A staff password needs at least %(min_length)d characters."),
+                code="staff_password_too_short", params={"min_length": self.min_length}))
+        classes = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
+                       any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
+        if classes < self.min_classes:
+            errors.append(ValidationError(
+                _("A staff password mixes at least %(min_classes)d of: lower-case letters, upper-case letters, "
+                  "digits, other characters."),
+                code="staff_password_too_simple", params={"min_classes": self.min_classes}))
+        if errors:
+            raise ValidationError(errors)
+
+    def get_help_text(self) -> str:
+        return str(_("Staff passwords have at least %(min_length)d characters and mix at least %(min_classes)d of: "
+                     "lower-case letters, upper-case letters, digits, other characters.")
+                   % {"min_length": self.min_length, "min_classes": self.min_classes})

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.core.public import ValidationFailed
 
 from . import selectors, services
-from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, LoginForm
+from .forms import EnterpriseRegistrationForm, LoginForm
 
 
 class LoginView(auth_views.LoginView):
@@ -33,21 +32,6 @@ def _show_errors(form: forms.Form, exc: ValidationFailed) -> None:
             form.add_error(field if field in form.fields else None, error)
     if not exc.field_errors:
         form.add_error(None, str(exc.message))
-
-
-@require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
-    form = CitizenRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.citizen_register(**form.cleaned_data)
-        except ValidationFailed as exc:
-            _show_errors(form, exc)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready."))
-            return redirect("portal:me")
-    return render(request, "identity/register.html", {"form": form}, status=200 if not form.errors else 400)
 
 
 @login_required

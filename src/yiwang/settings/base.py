@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",  # staff second factor (docs/decisions/0012-staff-two-factor.md)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time recovery codes
+    "csp",
     "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
     # platform
     "yiwang.core",
@@ -46,14 +50,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yiwang.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor done this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "yiwang.audit.middleware.AuditContextMiddleware",
+    # Staff (and citizens who enrolled) reach nothing before their second factor; staff idle timeout.
+    "yiwang.identity.middleware.StaffSecondFactorMiddleware",
     # django-axes must be last: it turns a locked-out login into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,15 +120,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff only (等保 L3): at least 12 characters from at least three of four character classes.
+    {"NAME": "yiwang.identity.validators.StaffPasswordValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("YIWANG_STAFF_PASSWORD_MIN_LENGTH", "12"))}},
 ]
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout after repeated failures (django-axes): per account and address pair.
+# Lockout after repeated failures (django-axes), counted two ways: an account is locked after
+# YIWANG_LOGIN_FAILURE_LIMIT failures from any address, and an address after
+# YIWANG_ADDRESS_FAILURE_LIMIT failures across accounts (identity/lockout.py). Wrong second-factor
+# codes count as failures too. The order of AXES_LOCKOUT_PARAMETERS matters to that handler.
 AXES_FAILURE_LIMIT = int(os.environ.get("YIWANG_LOGIN_FAILURE_LIMIT", "5"))
+YIWANG_ADDRESS_FAILURE_LIMIT = int(os.environ.get("YIWANG_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("YIWANG_LOGIN_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "yiwang.identity.lockout.AccountAndAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_VERBOSE = False
@@ -134,6 +150,56 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True  # pages hand the token to htmx in the markup; no script reads the cookie
+
+# --- staff second factor (django-otp; identity/otp.py, identity/middleware.py) ------------------------
+# A staff member idle this long is logged out, whatever SESSION_COOKIE_AGE allows.
+YIWANG_STAFF_IDLE_SECONDS = int(os.environ.get("YIWANG_STAFF_IDLE_SECONDS", str(15 * 60)))
+OTP_TOTP_ISSUER = os.environ.get("YIWANG_OTP_ISSUER", "Pudong yiwang")
+# The Django admin never shows a key or QR code: an administrator must not be able to copy a
+# colleague's second factor (they may delete a device, and its owner enrols again).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's own back-off per device (1 s, 2 s, 4 s … after consecutive wrong codes); it survives
+# a new password login, unlike the django-axes count. 0 turns it off.
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("YIWANG_OTP_THROTTLE_FACTOR", "1"))
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+YIWANG_RECOVERY_CODE_COUNT = 10
+
+# --- Content-Security-Policy (django-csp 4) -----------------------------------------------------------
+# No inline or third-party script anywhere. Inline style *attributes* are allowed (style-src-attr),
+# <style> elements are not; htmx's own indicator <style> is switched off in core/base.html.
+CONTENT_SECURITY_POLICY: dict[str, dict[str, object]] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # Browsers apply form-action to the redirects after a POST as well: an OIDC consent form that
+        # redirects to a department system needs that system's origin listed here.
+        "form-action": ["'self'", *env_list("YIWANG_CSP_FORM_ACTION")],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- SMS one-time codes (identity/sms/, identity/phone_codes.py; ADR 0013) ---------------------------
+# Dotted path of the backend. The console one logs the message (with the code!) for development; production
+# sets yiwang.identity.sms.http.HttpGatewayBackend and the gateway settings below.
+YIWANG_SMS_BACKEND = os.environ.get("YIWANG_SMS_BACKEND", "yiwang.identity.sms.console.ConsoleBackend")
+YIWANG_SMS_GATEWAY_URL = os.environ.get("YIWANG_SMS_GATEWAY_URL", "")
+YIWANG_SMS_GATEWAY_TOKEN = os.environ.get("YIWANG_SMS_GATEWAY_TOKEN", "")
+YIWANG_SMS_GATEWAY_TIMEOUT = float(os.environ.get("YIWANG_SMS_GATEWAY_TIMEOUT", "5"))
+YIWANG_SMS_SENDER = os.environ.get("YIWANG_SMS_SENDER", "")
+YIWANG_SMS_CODE_TTL_SECONDS = int(os.environ.get("YIWANG_SMS_CODE_TTL_SECONDS", "300"))
+YIWANG_SMS_CODE_MAX_ATTEMPTS = int(os.environ.get("YIWANG_SMS_CODE_MAX_ATTEMPTS", "5"))
+YIWANG_SMS_RESEND_SECONDS = int(os.environ.get("YIWANG_SMS_RESEND_SECONDS", "60"))
+YIWANG_SMS_DAILY_LIMIT = int(os.environ.get("YIWANG_SMS_DAILY_LIMIT", "10"))
+YIWANG_PASSWORD_RESET_PER_HOUR = int(os.environ.get("YIWANG_PASSWORD_RESET_PER_HOUR", "10"))
 
 # --- sensitive fields at rest ------------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first (MultiFernet: old keys still decrypt after rotation).

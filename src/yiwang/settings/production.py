@@ -7,6 +7,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import CONTENT_SECURITY_POLICY as _BASE_CSP
 from .base import env_bool, env_list
 
 DEBUG = False
@@ -25,7 +26,11 @@ FIELD_ENCRYPTION_KEYS = env_list("YIWANG_FIELD_ENCRYPTION_KEYS") or [_required("
 BLIND_INDEX_KEY = _required("YIWANG_BLIND_INDEX_KEY")
 
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = True
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_BASE_CSP["DIRECTIVES"], "upgrade-insecure-requests": True}}
 SECURE_SSL_REDIRECT = env_bool("YIWANG_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("YIWANG_HSTS_SECONDS", "31536000"))

@@ -157,7 +157,9 @@ def test_concurrent_writers_keep_one_unbroken_chain():
 def test_the_audit_page_names_actions_in_the_reader_s_language(chain, platform_admin):
     from django.test import Client
 
+    from yiwang.conftest import staff_login
+
     client = Client()
-    client.force_login(platform_admin)
+    staff_login(client, platform_admin)
     page = client.get("/workbench/audit/").content.decode()
     assert "注册自然人账号" in page and "identity.citizen.register" in page

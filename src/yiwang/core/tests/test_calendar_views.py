@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yiwang.audit.models import AuditRecord
-from yiwang.conftest import english_client
+from yiwang.conftest import english_client, staff_login
 from yiwang.core.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def _late_2026(unpublished_2027):
 def client_for(user) -> Client:
     client = english_client()
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user) if user.is_staff_member else client.force_login(user)
     return client
 
 

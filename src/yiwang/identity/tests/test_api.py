@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from yiwang.conftest import staff_login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +40,7 @@ def test_me_shows_the_identity_number_masked(citizen):
 
 def test_staff_see_their_roles_and_the_organisation_tree(tax_handler, tax):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(tax_handler)
+    staff_login(client, tax_handler)
     assert client.get("/api/v1/me").json()["roles"] == [{"role": "handler", "organisation": "SWJ"}]
     codes = {o["code"] for o in client.get("/api/v1/organisations").json()}
     assert codes == {"310115", "SWJ"}

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from yiwang.audit.models import AuditRecord
-from yiwang.conftest import PASSWORD
+from yiwang.conftest import PASSWORD, staff_login
 from yiwang.identity import services
 from yiwang.identity.models import OrgKind, Role
 
@@ -26,6 +26,9 @@ PAGES = {
     "tax_staff": {"tax_head", "platform_admin"},
     "audit_log": {"supervisor", "platform_admin"},
     "calendar": {"platform_admin"},
+    "account": set(PERSONAS) - {"anonymous"},
+    "enterprise_agents": set(PERSONAS) - {"anonymous"},  # each sees only what they may decide
+    "counter_verify": {"window_clerk"},
 }
 
 
@@ -57,6 +60,9 @@ def world(db, district, tax, commerce, make_staff, citizen):
         "tax_staff": reverse("workbench:organisation_staff", args=[tax.pk]),
         "audit_log": reverse("audit:log"),
         "calendar": "/workbench/calendar/",
+        "account": reverse("portal:account"),
+        "enterprise_agents": reverse("identity:enterprise_agents"),
+        "counter_verify": reverse("workbench:counter_verify"),
     }
     return users, urls
 
@@ -66,7 +72,9 @@ def world(db, district, tax, commerce, make_staff, citizen):
 def test_role_by_page(world, persona, page):
     users, urls = world
     client = Client()
-    if persona != "anonymous":
+    if persona in STAFF:
+        staff_login(client, users[persona])
+    elif persona != "anonymous":
         client.force_login(users[persona])
     denied_before = AuditRecord.objects.filter(action="audit.access.denied").count()
     response = client.get(urls[page])
@@ -85,14 +93,14 @@ def test_django_admin_is_for_platform_administrators_only(world):
     users, _ = world
     for persona, expected in [("platform_admin", 200), ("tax_head", 302), ("citizen", 302)]:
         client = Client()
-        client.force_login(users[persona])
+        staff_login(client, users[persona]) if persona in STAFF else client.force_login(users[persona])
         assert client.get("/admin/").status_code == expected, persona
 
 
 def test_a_department_head_sees_only_their_own_department(world, commerce):
     users, urls = world
     client = Client()
-    client.force_login(users["tax_head"])
+    staff_login(client, users["tax_head"])
     page = client.get(urls["tax_staff"])
     assert users["tax_handler"].username in page.content.decode()
     assert client.get(reverse("workbench:organisation_staff", args=[commerce.pk])).status_code == 403

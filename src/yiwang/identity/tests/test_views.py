@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from yiwang.audit.models import AuditRecord
-from yiwang.conftest import PASSWORD, english_client
+from yiwang.conftest import PASSWORD, english_client, last_sms_code, staff_login
 from yiwang.identity.models import Enterprise, User
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +65,10 @@ def test_passwords_are_hashed_with_argon2(db):
 
 def test_registration_page_creates_a_citizen_and_logs_them_in():
     client = Client()
+    client.post(reverse("identity:register"), {"step": "phone", "phone": "13900139000"})  # step 1: code by SMS
     response = client.post(reverse("identity:register"), {
         "real_name": "李四", "id_number": "440524188001010014", "phone": "13900139000",
-        "username": "lisi", "password": PASSWORD,
+        "code": last_sms_code("13900139000"), "username": "lisi", "password": PASSWORD,
     })
     assert response.status_code == 302 and response["Location"] == reverse("portal:me")
     page = client.get(reverse("portal:me")).content.decode()
@@ -162,6 +163,6 @@ def test_a_wrong_credit_code_is_explained_in_english(citizen):
 
 def test_only_citizens_register_enterprises(tax_handler):
     client = Client()
-    client.force_login(tax_handler)
+    staff_login(client, tax_handler)
     assert client.post(reverse("identity:enterprise_register"), ENTERPRISE_FORM).status_code == 403
     assert not Enterprise.objects.exists()

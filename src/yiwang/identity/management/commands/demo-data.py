@@ -71,6 +71,20 @@ class Command(BaseCommand):
                 f"Nothing created: all {summary.present} demo objects were already present."))
         self._print_logins(summary.logins, url=options["url"])
 
+    def _print_second_factor(self, logins: list[DemoLogin]) -> None:
+        staff = [login for login in logins if login.role not in (CITIZEN, ENTERPRISE)]
+        if not staff:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(
+            "Staff second factor (TOTP) / 工作人员第二因素（动态口令）"))
+        width = max(_width(login.username) for login in staff)
+        for login in staff:
+            secret = login.otp_secret or "(own authenticator; left as is / 已绑定其他验证器，未作改动)"
+            self.stdout.write(f"{_pad(login.username, width)}  otpauth secret / 密钥: {secret}")
+        self.stdout.write("After the password, enter the current code: add the secret to any authenticator app, "
+                          "or run / 输入密码后再输入动态口令：将密钥加入验证器应用，或运行: yiwang otp code USERNAME")
+
     def _print_logins(self, logins: list[DemoLogin], *, url: str) -> None:
         header = ("role / 角色", "username / 用户名", "password / 密码", "organisation / 单位")
         rows = [header] + [
@@ -89,6 +103,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 "Some demo accounts existed already with another password or are disabled; "
                 "they were left as they are / 部分演示账号已存在且密码已修改或已停用，未作改动。"))
+        self._print_second_factor(logins)
         self.stdout.write("")
         self.stdout.write(f"Open / 访问: {url}")
         self.stdout.write(f"Log in / 登录: {url.rstrip('/')}/accounts/login/  (an enterprise logs in with its "
