@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", api.urls),
+    path("oidc/", include("yiwang.sso.urls")),  # OpenID Connect provider (docs/identity.md)
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

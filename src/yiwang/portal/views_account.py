@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yiwang.identity import public as identity
+from yiwang.sso import public as sso
 
 
 @login_required
@@ -21,10 +22,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "agencies": identity.agencies_of(user=user),
         "sessions": identity.sessions_of(user=user, current_session_key=request.session.session_key),
         "login_history": identity.login_history_of(user=user),
-        # --- authorised applications (OIDC) -------------------------------------------------------------
-        # To be wired by the SSO work: ``yiwang.sso.public.authorised_apps_for(user=user)`` here, and a
-        # revoke form posting to the sso app's own view (which calls ``sso_authorisation_revoke``).
-        # portal may import sso.public (services layer > platform). Until then the section says "none".
-        "authorised_apps": [],
+        # Withdrawal posts to the sso app's own view, which checks ownership and audits.
+        "authorised_apps": sso.authorised_apps_for(user=user),
     }
     return render(request, "portal/account.html", context)

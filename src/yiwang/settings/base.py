@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",  # one-time recovery codes
     "csp",
     "ninja",  # serves Swagger UI for /api/docs from its own static files, not a CDN
+    "oauth2_provider",  # the OpenID Connect provider (docs/decisions/0011-oidc-provider.md)
     # platform
     "yiwang.core",
     "yiwang.audit",
     "yiwang.identity",
+    "yiwang.sso",
     # services
     "yiwang.portal",
 ]
@@ -235,3 +237,57 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "yiwang.core.views.csrf_failure"
+
+# --- OpenID Connect provider (yiwang.sso, django-oauth-toolkit; docs/identity.md, ADR 0011) ---------------
+# Signing keys come from a key store (sso/backends/): "local" keeps PEM files under var/oidc/ (created on first
+# use, mode 0600, rotated with `yiwang oidc rotate-key`); "environment" reads YIWANG_OIDC_PRIVATE_KEY_FILES
+# (comma-separated paths, newest first: the first signs, the others stay in the JWKS) for production.
+YIWANG_OIDC_KEY_STORE = os.environ.get("YIWANG_OIDC_KEY_STORE", "yiwang.sso.backends.local.LocalKeyStore")
+# Unset: $VAR_DIR/oidc, resolved when first used (so the test settings' temporary VAR_DIR applies).
+YIWANG_OIDC_KEY_DIR = os.environ.get("YIWANG_OIDC_KEY_DIR", "")
+YIWANG_OIDC_KEYS_KEPT = int(os.environ.get("YIWANG_OIDC_KEYS_KEPT", "3"))  # active + previous keys in the JWKS
+# http redirect URIs are accepted only for loopback hosts (127.0.0.1, localhost, [::1]) and only when this is on.
+YIWANG_OIDC_ALLOW_HTTP_LOOPBACK = env_bool("YIWANG_OIDC_ALLOW_HTTP_LOOPBACK", DEBUG)
+# Named so that migrations can refer to the (swappable) model; we use DOT's own.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER: dict[str, object] = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": os.environ.get("YIWANG_OIDC_ISSUER", ""),
+    "OAUTH2_VALIDATOR_CLASS": "yiwang.sso.validators.YiwangOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "yiwang.sso.scopes.ClientScopes",
+    "SCOPES": {
+        "openid": "Log you in (an identifier for you that only this department's systems see)",
+        "profile": "Your real name",
+        "phone": "Your mobile number",
+        "idcard": "Your resident identity number",
+        "enterprise": "The enterprise you act for, and your role in it",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207 iss in the authorization response
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # bearer tokens never in a URL query string
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # access and refresh tokens kept only as SHA-256 checksums
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("YIWANG_OIDC_ACCESS_TOKEN_SECONDS", "600")),
+    "ID_TOKEN_EXPIRE_SECONDS": int(os.environ.get("YIWANG_OIDC_ACCESS_TOKEN_SECONDS", "600")),
+    # A refresh token dies this long after its access token expired (or at once when used twice).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("YIWANG_OIDC_REFRESH_TOKEN_SECONDS", str(8 * 3600))),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed refresh token revokes its whole family
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # ask only when the id_token_hint is missing or not ours
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if YIWANG_OIDC_ALLOW_HTTP_LOOPBACK else ["https"],
+    "REQUEST_APPROVAL_PROMPT": "force",  # remembered consent is ours (sso.Consent), not DOT's token check
+    "APPLICATION_ADMIN_CLASS": "yiwang.sso.admin.ApplicationAdmin",
+    "OIDC_JWKS_MAX_AGE_SECONDS": 300,  # relying parties pick up a rotated key within five minutes
+}

@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from yiwang.audit.models import AuditRecord
-from yiwang.conftest import PASSWORD, english_client
+from yiwang.conftest import PASSWORD, english_client, staff_login
 from yiwang.identity import services
 from yiwang.identity.models import AssuranceLevel, AssuranceMethod
 from yiwang.identity.selectors_accounts import session_ref
@@ -72,3 +72,12 @@ def test_the_current_session_and_other_peoples_sessions_cannot_be_ended_here(cit
 def test_the_account_page_needs_a_login(db):
     response = english_client().get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_staff_see_their_second_factor_section_and_citizens_do_not(citizen, tax_handler):
+    staff = staff_login(english_client(), tax_handler)
+    page = staff.get(URL).content.decode()
+    assert 'id="second-factor"' in page and reverse("identity:otp_recovery_codes") in page
+    person = english_client()
+    person.force_login(citizen)
+    assert 'id="second-factor"' not in person.get(URL).content.decode()
