@@ -406,6 +406,312 @@ ZH = {
         "此操作将用 %(path)s 替换数据库 %(database)s 中的全部数据，备份之后写入的所有内容都将丢失。"
         "输入“%(word)s”继续：",
     "Restore cancelled; nothing was changed.": "已取消恢复备份，未做任何更改。",
+    # --- identity: staff second factor, SMS codes, password reset, enterprise agents, assurance, sessions ---
+    "Identity check": "身份核验",
+    "Set up an authenticator app (second factor)": "设置验证器应用（双因素认证）",
+    "Log in with the second factor": "通过双因素认证登录",
+    "Wrong second-factor code": "动态验证码错误",
+    "Log in with a recovery code": "使用恢复码登录",
+    "Make new recovery codes": "重新生成恢复码",
+    "Log out after inactivity": "长时间无操作自动退出登录",
+    "Send an SMS one-time code": "发送短信验证码",
+    "Refuse to send an SMS one-time code": "拒绝发送短信验证码",
+    "Wrong, expired or exhausted SMS code": "短信验证码错误、已过期或尝试次数已用尽",
+    "Refuse a citizen registration": "拒绝自然人注册",
+    "Request a password reset": "申请找回密码",
+    "Reset a password by SMS code": "通过短信验证码重置密码",
+    "Ask to act for an enterprise": "申请代表法人办事",
+    "Confirm an enterprise agent": "确认法人经办人",
+    "Refuse or revoke an enterprise agent": "拒绝或撤销法人经办人",
+    "Switch whom the user acts for": "切换办事身份",
+    "Raise an identity assurance level": "提升身份认证等级",
+    "Look up a visitor at the counter": "窗口查询办事人",
+    "End a login session": "结束登录会话",
+    "SMS code": "短信验证码",
+    "The 6-digit code we sent to your mobile number.": "发送到您手机上的 6 位验证码。",
+    "User name or resident identity number": "用户名或居民身份证号码",
+    "Mobile number on file": "账号绑定的手机号码",
+    "New password": "新密码",
+    "I am its legal representative": "本人是该法人的法定代表人",
+    "Confirm": "确认",
+    "Refuse": "拒绝",
+    "Reason": "原因",
+    "Resident identity number on the card": "身份证上的居民身份证号码",
+    "I checked the physical identity card and the person in front of me matches its photo":
+        "本人已查验身份证原件，且办事人与证件照片相符",
+    "Tick this only after checking the card itself.": "请在查验身份证原件后再勾选此项。",
+    "Note": "备注",
+    "You were logged out after %(minutes)d minutes without activity. Please log in again.":
+        "您已超过 %(minutes)d 分钟无操作，系统已自动退出登录。请重新登录。",
+    "Confirm your login with your second factor (authenticator app) first.":
+        "请先通过双因素认证（验证器应用）确认登录。",
+    "Self-asserted": "自行声明",
+    "Verified against the population registry": "经人口库核验",
+    "Verified in person at a counter": "窗口现场核验",
+    "identity assurance level": "身份认证等级",
+    "Waiting for confirmation": "待确认",
+    "Confirmed": "已确认",
+    "Refused or revoked": "已拒绝或已撤销",
+    "status": "状态",
+    "decided by": "处理人",
+    "decided at": "处理时间",
+    "Registration": "注册",
+    "Password reset": "找回密码",
+    "Change of mobile number": "更换手机号码",
+    "sent at": "发送时间",
+    "expires at": "失效时间",
+    "failed attempts": "失败次数",
+    "used at": "使用时间",
+    "phone verification": "短信验证码",
+    "phone verifications": "短信验证码",
+    "Mobile number confirmed by SMS code": "已通过短信验证码确认手机号码",
+    "Checked against the population registry": "经人口库比对核验",
+    "Identity card checked at a counter": "窗口查验身份证",
+    "Set by an administrator": "由管理员设置",
+    "account": "账号",
+    "method": "方式",
+    "at": "时间",
+    "verified by": "核验人",
+    "note": "备注",
+    "assurance event": "认证等级记录",
+    "assurance events": "认证等级记录",
+    "QR code for your authenticator app": "验证器应用二维码",
+    "Start again: open the set-up page to get a new QR code.": "请重新开始：打开设置页面获取新的二维码。",
+    "That code is not right. Check the time on your phone and try the newest code.":
+        "验证码不正确。请检查手机时间是否准确，并输入最新的验证码。",
+    "Too many wrong codes just now. Wait a minute, then enter the newest code.":
+        "刚才输错验证码的次数过多。请等待一分钟，再输入最新的验证码。",
+    "That code is not right.": "验证码不正确。",
+    "Enter an 11-digit mainland mobile number.": "请输入 11 位中国大陆手机号码。",
+    "A code was sent to this number a moment ago. Wait a minute before asking again.":
+        "刚刚已向该号码发送过验证码，请一分钟后再重新获取。",
+    "This number has received too many codes today. Try again tomorrow.":
+        "该号码今日接收验证码的次数过多，请明天再试。",
+    "Your Pudong e-government code is %(code)s, valid for %(minutes)d minutes. "
+    "Never tell it to anyone, including staff.":
+        "您的浦东一网通办验证码为 %(code)s，%(minutes)d 分钟内有效。切勿告知任何人，包括工作人员。",
+    "The text message could not be sent. Please try again later.": "短信发送失败，请稍后再试。",
+    "Enter the 6-digit code from the text message.": "请输入短信中的 6 位验证码。",
+    "No code was sent to this number. Ask for a code first.": "尚未向该号码发送验证码，请先获取验证码。",
+    "This code has been used already. Ask for a new code.": "该验证码已使用，请重新获取验证码。",
+    "This code has expired. Ask for a new code.": "该验证码已过期，请重新获取验证码。",
+    "Too many wrong codes. Ask for a new code.": "验证码输错次数过多，请重新获取验证码。",
+    "The code is wrong. Check the text message and try again.": "验证码错误，请核对短信后重试。",
+    "Too many password reset requests from this address. Try again in an hour.":
+        "该地址申请找回密码的次数过多，请一小时后再试。",
+    "The code is wrong or has expired. Ask for a new code if you need one.":
+        "验证码错误或已过期。如有需要，请重新获取验证码。",
+    "No enterprise is registered with this credit code. Register it instead.":
+        "没有以该统一社会信用代码注册的法人，请先注册该法人。",
+    "You already act for this enterprise.": "您已是该法人的经办人。",
+    "Your request for this enterprise is already waiting for confirmation.": "您对该法人的申请已提交，正在等待确认。",
+    "You cannot decide about your own authorisation.": "您不能处理对本人的授权。",
+    "This authorisation was decided already.": "该授权已处理。",
+    "Unknown assurance level or method.": "未知的认证等级或核验方式。",
+    "An assurance level is never lowered.": "认证等级不能降低。",
+    "This session has ended already.": "该会话已结束。",
+    "Acting for %(name)s": "以%(name)s身份办事",
+    "Acting for myself": "以本人身份办事",
+    "Act for": "办事身份",
+    "Myself": "本人",
+    "Switch": "切换",
+    "Identity check at the counter": "窗口身份核验",
+    "Type the number from the visitor's physical identity card. After checking the card and its photo, raise "
+    "the account to “verified in person”.":
+        "请输入办事人身份证原件上的号码。查验证件及照片无误后，将该账号提升为“窗口现场核验”。",
+    "Find the account": "查找账号",
+    "Identity assurance level": "身份认证等级",
+    "How the level was reached": "认证等级获得记录",
+    "Record: verified in person": "登记为窗口现场核验",
+    "Next visitor": "下一位办事人",
+    "Enterprise agents": "法人经办人",
+    "Act for an enterprise": "代表法人办事",
+    "Ask to act for an enterprise that is already registered. Its legal representative or the enterprise "
+    "account confirms you; until then you cannot act for it.":
+        "申请代表已注册的法人办事。须经其法定代表人或法人账号确认；确认之前，您不能代其办事。",
+    "Ask to act for it": "提交申请",
+    "Register a new enterprise": "注册新法人",
+    "My requests and authorisations": "我的申请和授权",
+    "Agents to confirm": "待确认的经办人",
+    "Agent": "经办人",
+    "Decision": "处理",
+    "Reason (optional)": "原因（选填）",
+    "Revoke": "撤销",
+    "Forgot your password?": "忘记密码？",
+    "Recovery codes": "恢复码",
+    "Your authenticator is set up.": "验证器应用已设置成功。",
+    "Write these codes down or print them, and keep them apart from your phone. Each code logs you in once if "
+    "your phone is lost. They are shown only now.":
+        "请抄写或打印这些恢复码，并与手机分开保管。手机丢失时，每个恢复码可用于登录一次。恢复码仅显示这一次。",
+    "I have kept them safe — continue": "我已妥善保存，继续",
+    "You have %(left)s unused recovery code.": "您还有 %(left)s 个未使用的恢复码。",
+    "New codes replace all the old ones.": "新生成的恢复码将取代全部旧恢复码。",
+    "Set up a new authenticator": "重新设置验证器应用",
+    "Set up your second factor": "设置双因素认证",
+    "Setting up a new authenticator replaces the one you have now, and gives you new recovery codes.":
+        "重新设置验证器应用将取代您当前的验证器，并为您生成新的恢复码。",
+    "Staff accounts log in with a password and a code from an authenticator app. Set it up once now.":
+        "工作人员账号登录时须输入密码和验证器应用中的动态验证码。请现在完成一次性设置。",
+    "With an authenticator app, every login also asks for a code from your phone.":
+        "设置验证器应用后，每次登录还需输入手机上显示的动态验证码。",
+    "Install an authenticator app that supports TOTP on your phone.": "在手机上安装支持 TOTP 的验证器应用。",
+    "Scan this QR code with the app, or type in the key below.": "用该应用扫描此二维码，或手动输入下方的密钥。",
+    "Enter the six-digit code the app shows.": "输入应用显示的 6 位动态验证码。",
+    "Key": "密钥",
+    "Second factor": "双因素认证",
+    "Confirm it is you": "确认本人身份",
+    "Enter the six-digit code your authenticator app shows now. Lost your phone? Enter one of your recovery "
+    "codes instead; each works once.":
+        "请输入验证器应用当前显示的 6 位动态验证码。手机丢失？请改为输入一个恢复码，每个恢复码只能使用一次。",
+    "Continue": "继续",
+    "Repeated wrong codes lock the account for a while, like wrong passwords.":
+        "与输错密码一样，多次输错验证码也会导致账号被暂时锁定。",
+    "Enter your user name or identity number and the mobile number on your account. We send a code to that "
+    "number.":
+        "请输入用户名或身份证号码，以及账号绑定的手机号码。我们将向该号码发送验证码。",
+    "Send the code": "发送验证码",
+    "Choose a new password": "设置新密码",
+    "Enter the code sent to %(phone)s and your new password. Every other login of the account ends.":
+        "请输入发送至 %(phone)s 的验证码和新密码。该账号在其他地方的登录将全部退出。",
+    "Change the password": "重置密码",
+    "Ask for a new code": "重新获取验证码",
+    "Enter the code we sent to %(phone)s.": "请输入发送至 %(phone)s 的验证码。",
+    "Send the code again": "重新发送验证码",
+    "Use another number": "更换手机号码",
+    "Step 1 of 2: your mobile number. We send a 6-digit code to it; you enter the code with your name and "
+    "identity number in step 2.":
+        "第 1 步（共 2 步）：填写手机号码。我们将向该号码发送 6 位验证码；"
+        "第 2 步请填写验证码以及您的姓名和身份证号码。",
+    "A staff password needs at least %(min_length)d characters.": "工作人员密码至少需要 %(min_length)d 个字符。",
+    "A staff password mixes at least %(min_classes)d of: lower-case letters, upper-case letters, digits, "
+    "other characters.":
+        "工作人员密码须至少包含以下字符中的 %(min_classes)d 类：小写字母、大写字母、数字、其他字符。",
+    "Staff passwords have at least %(min_length)d characters and mix at least %(min_classes)d of: lower-case "
+    "letters, upper-case letters, digits, other characters.":
+        "工作人员密码至少 %(min_length)d 个字符，且须至少包含以下字符中的 %(min_classes)d 类："
+        "小写字母、大写字母、数字、其他字符。",
+    "We sent a 6-digit code to %(phone)s. It is valid for 5 minutes.": "已向 %(phone)s 发送 6 位验证码，5 分钟内有效。",
+    "If the user name or identity number and the mobile number belong to one account, we have sent a code to "
+    "that number.":
+        "如果该用户名或身份证号码与手机号码属于同一账号，我们已向该号码发送验证码。",
+    "Your password has been changed. Log in with the new one.": "密码已重置，请使用新密码登录。",
+    "Your request to act for %(name)s waits for its legal representative or the enterprise to confirm it.":
+        "您代表 %(name)s 办事的申请已提交，正在等待其法定代表人或该法人确认。",
+    "Choose to confirm or to refuse.": "请选择确认或拒绝。",
+    "%(agent)s may now act for %(name)s.": "%(agent)s 现可代表 %(name)s 办事。",
+    "%(agent)s may not act for %(name)s.": "%(agent)s 不能代表 %(name)s 办事。",
+    "You now act for yourself.": "您现在以本人身份办事。",
+    "You now act for %(name)s.": "您现在以%(name)s身份办事。",
+    "That session has been ended; whoever used it must log in again.": "该会话已结束，使用该会话的人须重新登录。",
+    "Nobody has registered with this identity number yet.": "尚无人使用该身份证号码注册。",
+    "%(name)s is now verified in person.": "%(name)s 已完成窗口现场核验。",
+    "Six-digit code from your authenticator app": "验证器应用显示的 6 位动态验证码",
+    "Code from your authenticator app, or a recovery code": "验证器应用中的动态验证码或恢复码",
+    "You used a recovery code; %(left)d are left. Make new ones if you are running out, and set up your "
+    "authenticator again if you lost it.":
+        "您使用了一个恢复码，还剩 %(left)d 个。恢复码即将用完时请重新生成；如验证器丢失，请重新设置验证器应用。",
+    "Account and security": "账号与安全",
+    "Profile": "基本信息",
+    "Some services need a higher level. Bring your identity card to a window of the citizen centre to be "
+    "verified in person.":
+        "部分服务需要更高的认证等级。请携带身份证到市民中心窗口进行现场核验。",
+    "When": "时间",
+    "Level": "等级",
+    "How": "方式",
+    "Linked enterprises": "关联法人",
+    "You do not act for any enterprise.": "您尚未代表任何法人办事。",
+    "Where you are logged in": "活动会话",
+    "Logged in": "登录时间",
+    "Last active": "最近活动时间",
+    "Address": "IP 地址",
+    "Browser": "浏览器",
+    "This browser": "当前浏览器",
+    "End this session": "结束此会话",
+    "Applications you authorised": "已授权的应用",
+    "You have not authorised any application.": "您尚未授权任何应用。",
+    "Login history": "登录记录",
+    "What": "操作",
+    "No logins recorded yet.": "暂无登录记录。",
+    # --- issue 3: OIDC provider, account page, lockout wording ---
+    "Too many failed logins (wrong passwords or wrong verification codes) for this account, or from this network address. Logins to this account are paused for a while; try again later, reset your password by SMS, or ask the citizen centre for help.":
+        "该账号或该网络地址登录失败次数过多（密码或验证码错误）。该账号暂时无法登录；请稍后再试、通过短信重置密码，或到市民中心窗口求助。",
+    "Staff accounts log in with a password and a code from an authenticator app.": "工作人员账号登录需要密码和身份验证器应用生成的动态码。",
+    "Application": "应用",
+    "Department": "部门",
+    "What it may see": "可获取的信息",
+    "Since": "授权时间",
+    "Withdraw access": "撤销授权",
+    "allowed scopes": "允许的授权范围",
+    "Single sign-on (OpenID Connect)": "统一身份认证（OpenID Connect）",
+    "Register a department system as an OIDC client": "将部门系统登记为 OIDC 客户端",
+    "Change an OIDC client": "修改 OIDC 客户端",
+    "Rotate the ID token signing key": "轮换 ID 令牌签名密钥",
+    "Refuse an OIDC authorisation request": "拒绝 OIDC 授权请求",
+    "Issue an authorisation code to a department system": "向部门系统签发授权码",
+    "Consent to share data with a department system": "同意向部门系统提供数据",
+    "Refuse to share data with a department system": "拒绝向部门系统提供数据",
+    "Withdraw a department system's access": "撤销部门系统的访问授权",
+    "Issue tokens for an authorisation code": "凭授权码签发令牌",
+    "Refresh tokens": "刷新令牌",
+    "Refuse a token request": "拒绝令牌请求",
+    "Authorisation code used twice: tokens revoked": "授权码被重复使用：已吊销令牌",
+    "Refresh token used twice: token family revoked": "刷新令牌被重复使用：已吊销同源令牌",
+    "Refuse a userinfo request": "拒绝用户信息请求",
+    "Log out at a department system's request": "应部门系统请求退出登录",
+    "Refuse a logout request from a department system": "拒绝部门系统的退出登录请求",
+    "Log you in (an identifier for you that only this department's systems see)": "为您登录（仅本部门系统可见的用户标识）",
+    "Your real name": "您的真实姓名",
+    "Your mobile number": "您的手机号码",
+    "Your resident identity number": "您的居民身份证号码",
+    "The enterprise you act for, and your role in it": "您所代理的企业及您在其中的身份",
+    "client": "客户端",
+    "The department that owns and answers for this system.": "负责该系统的部门。",
+    "Space-separated. A request for any other scope is refused.": "以空格分隔。请求其他范围将被拒绝。",
+    "registered by": "登记人",
+    "client profile": "客户端档案",
+    "client profiles": "客户端档案",
+    "person": "本人",
+    "scopes": "授权范围",
+    "withdrawn at": "撤销时间",
+    "consent": "授权同意",
+    "consents": "授权同意",
+    "authorisation": "授权",
+    "authorisations": "授权",
+    "subject identifier": "用户标识",
+    "subject identifiers": "用户标识",
+    "%(uri)s is not an absolute URL.": "%(uri)s 不是完整的网址。",
+    "%(uri)s must not contain a fragment, a wildcard or user information.": "%(uri)s 不得包含片段标识、通配符或用户信息。",
+    "%(uri)s must use https (http only to 127.0.0.1 or localhost during development).":
+        "%(uri)s 必须使用 https（仅开发时允许以 http 访问 127.0.0.1 或 localhost）。",
+    "No department has the code %(code)s.": "没有代码为 %(code)s 的部门。",
+    "Give the system a name that people will recognise.": "请为系统起一个群众能认出的名称。",
+    "At least one redirect URI is needed.": "至少需要一个回调地址。",
+    "Unknown scopes: %(scopes)s.": "未知的授权范围：%(scopes)s。",
+    "Share your data with a government system?": "是否向政务系统提供您的信息？",
+    "This login request cannot be accepted": "无法接受此登录请求",
+    "The system that sent you here made a request we refuse. Go back to it and try again, or contact its department.":
+        "将您转到这里的系统发出了不被接受的请求。请返回该系统重试，或联系其所属部门。",
+    "Log in to %(name)s": "登录%(name)s",
+    "This system belongs to %(department)s.": "该系统属于%(department)s。",
+    "It asks to receive:": "它请求获取：",
+    "only departments allowed to by the platform administrators may ask for this": "仅经平台管理员准许的部门可以请求此项",
+    "You act for %(name)s (%(code)s); the system will see this enterprise and your role in it.":
+        "您正在代理%(name)s（%(code)s）；该系统将获知此企业及您在其中的身份。",
+    "You are not acting for an enterprise now, so the system receives no enterprise data. Switch to an enterprise first if you want to act for it.":
+        "您当前未代理任何企业，系统不会获得企业信息。如需以企业身份办理，请先切换到该企业。",
+    "Your consent is remembered for this system. You can withdraw it at any time on your account page.":
+        "系统将记住您的同意。您可以随时在账号页面撤销。",
+    "Allow and continue": "同意并继续",
+    "This logout request cannot be accepted": "无法接受此退出登录请求",
+    "The system that sent you here made a logout request we refuse. You are still logged in here; use the Log out button above to leave.":
+        "将您转到这里的系统发出了不被接受的退出请求。您仍处于登录状态；如需退出，请使用上方的“退出登录”按钮。",
+    "Log out of the government portal?": "是否退出政务服务门户？",
+    "%(name)s asks to log you out.": "%(name)s请求为您退出登录。",
+    "Logging out ends your session here and in the government systems you logged in to through it.":
+        "退出后，您在本门户以及通过本门户登录的各政务系统中的会话都将结束。",
+    "Stay logged in": "保持登录",
+    "Unknown system.": "未知系统。",
+    "%(name)s can no longer use your data. It will ask for your consent again.": "%(name)s已不能再使用您的信息。下次使用时将重新征求您的同意。",
 }
 
 
@@ -415,10 +721,13 @@ def main() -> int:
     missing = []
     for entry in po:
         if entry.msgid in ZH:
-            entry.msgstr = ZH[entry.msgid]
+            if entry.msgid_plural:  # Chinese has one plural form (nplurals=1)
+                entry.msgstr_plural = {0: ZH[entry.msgid]}
+            else:
+                entry.msgstr = ZH[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr or "fuzzy" in entry.flags:
+        elif not (entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr) or "fuzzy" in entry.flags:
             # a fuzzy entry carries makemessages' guess from a similar msgid: never ship it
             missing.append(entry.msgid)
     po.metadata_is_fuzzy = False
