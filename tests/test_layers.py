@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "yiwang"
 
 LAYERS: dict[str, int] = {
     # platform
-    "core": 0, "audit": 0, "identity": 0, "sso": 0,
+    "core": 0, "audit": 0, "identity": 0, "sso": 0, "events": 0, "notifications": 0,
     # domain
     "catalog": 1, "intake": 1, "workflow": 1, "exchange": 1, "registries": 1, "sharing": 1,
     "supervision": 1, "seals": 1,

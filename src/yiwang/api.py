@@ -15,9 +15,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from yiwang.catalog.api import router as catalog_router
 from yiwang.core.api import router as core_router
 from yiwang.core.errors import ServiceError
+from yiwang.events.api import router as events_router
+from yiwang.exchange.api import router as exchange_router
 from yiwang.identity.api import router as identity_router
+from yiwang.intake.api import router as intake_router
+from yiwang.notifications.api import router as notifications_router
+from yiwang.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="yiwang API",
@@ -74,3 +80,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/v1/", core_router)
 api.add_router("/v1/", identity_router)
+api.add_router("/v1/", events_router)
+api.add_router("/v1/", notifications_router)
+api.add_router("/v1/", catalog_router)
+api.add_router("/v1/", workflow_router)
+api.add_router("/v1/", intake_router)
+api.add_router("/v1/", exchange_router)

@@ -22,6 +22,12 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", api.urls),
     path("oidc/", include("yiwang.sso.urls")),  # OpenID Connect provider (docs/identity.md)
+    # Each of these apps names its own paths: public pages at the top, staff pages under /workbench/<app>/.
+    path("", include("yiwang.notifications.urls")),
+    path("", include("yiwang.catalog.urls")),
+    path("", include("yiwang.workflow.urls")),
+    path("", include("yiwang.intake.urls")),
+    path("", include("yiwang.exchange.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -10,12 +10,14 @@ from .calendar import (
     working_days_between,
 )
 from .crypto import EncryptedTextField, blind_index, decrypt, encrypt, mask
+from .demo import DemoStep, demo_loaders, register_demo_loader
 from .errors import NotFound, PermissionDeniedError, ServiceError, ValidationFailed
 from .models import Clock, ClockPause, ClockState
 from .services import clock_pause, clock_resume, clock_start, clock_stop
 
 __all__ = [
-    "Clock", "ClockPause", "ClockState", "Deadline", "EncryptedTextField", "NotFound", "PermissionDeniedError",
+    "Clock", "ClockPause", "DemoStep", "demo_loaders", "register_demo_loader",
+    "ClockState", "Deadline", "EncryptedTextField", "NotFound", "PermissionDeniedError",
     "ServiceError", "ValidationFailed", "add_working_days", "blind_index", "clock_pause", "clock_resume",
     "clock_start", "clock_state_on", "clock_stop", "current_calendar", "decrypt", "encrypt", "is_working_day",
     "last_known_year", "mask", "working_days_between",

@@ -46,6 +46,13 @@ INSTALLED_APPS = [
     "yiwang.audit",
     "yiwang.identity",
     "yiwang.sso",
+    "yiwang.events",  # transactional outbox and event bus (docs/decisions/)
+    "yiwang.notifications",  # site inbox, e-mail and SMS notices
+    # domain
+    "yiwang.catalog",
+    "yiwang.workflow",
+    "yiwang.intake",
+    "yiwang.exchange",
     # services
     "yiwang.portal",
 ]
@@ -291,3 +298,15 @@ OAUTH2_PROVIDER: dict[str, object] = {
     "APPLICATION_ADMIN_CLASS": "yiwang.sso.admin.ApplicationAdmin",
     "OIDC_JWKS_MAX_AGE_SECONDS": 300,  # relying parties pick up a rotated key within five minutes
 }
+
+# --- events (yiwang.events) ---------------------------------------------------------------------------------
+
+# --- notifications (yiwang.notifications) -------------------------------------------------------------------
+
+# --- catalog (yiwang.catalog) -------------------------------------------------------------------------------
+
+# --- workflow (yiwang.workflow) -----------------------------------------------------------------------------
+
+# --- intake (yiwang.intake) ---------------------------------------------------------------------------------
+
+# --- exchange (yiwang.exchange) -----------------------------------------------------------------------------

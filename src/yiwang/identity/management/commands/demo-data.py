@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yiwang.audit.public import system_actor
-from yiwang.core.public import ServiceError
-from yiwang.identity.demo import CITIZEN, ENTERPRISE, DemoLogin, demo_data_load
+from yiwang.core.public import ServiceError, demo_loaders
+from yiwang.identity.demo import CITIZEN, ENTERPRISE, DemoLogin, Tally, demo_data_load
 
 # Printed beside the role's identifier so the table reads in both languages without gettext.
 ROLE_TERMS = {
@@ -59,6 +59,9 @@ class Command(BaseCommand):
         try:
             with system_actor("cli:demo-data"):
                 summary = demo_data_load(stdout=self.stdout if verbose else None)
+                for step in demo_loaders():  # the other apps' demo data, registered in their ready()
+                    created, present = step.load(self.stdout if verbose else None)
+                    summary.tallies[step.name] = Tally(created=created, present=present)
         except ServiceError as exc:
             problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in exc.field_errors.items())
             raise CommandError(f"demo data not loaded (nothing was changed): {exc.message}"

@@ -1,0 +1,3 @@
+"""Exchange's public surface: the only module other apps import from ``yiwang.exchange``."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""intake's JSON API (mounted at /api/v1/)."""
+
+from ninja import Router
+
+router = Router(tags=["intake"])
