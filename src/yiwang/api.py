@@ -23,6 +23,7 @@ from yiwang.exchange.api import router as exchange_router
 from yiwang.identity.api import router as identity_router
 from yiwang.intake.api import router as intake_router
 from yiwang.notifications.api import router as notifications_router
+from yiwang.registries.api import router as registries_router
 from yiwang.workflow.api import router as workflow_router
 
 api = NinjaAPI(
@@ -86,3 +87,4 @@ api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", workflow_router)
 api.add_router("/v1/", intake_router)
 api.add_router("/v1/", exchange_router)
+api.add_router("/v1/", registries_router)

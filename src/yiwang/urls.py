@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("yiwang.workflow.urls")),
     path("", include("yiwang.intake.urls")),
     path("", include("yiwang.exchange.urls")),
+    path("", include("yiwang.registries.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yiwang.workflow",
     "yiwang.intake",
     "yiwang.exchange",
+    "yiwang.registries",
     # services
     "yiwang.portal",
 ]
@@ -310,3 +311,5 @@ OAUTH2_PROVIDER: dict[str, object] = {
 # --- intake (yiwang.intake) ---------------------------------------------------------------------------------
 
 # --- exchange (yiwang.exchange) -----------------------------------------------------------------------------
+
+# --- registries (yiwang.registries) -------------------------------------------------------------------------
