@@ -1,3 +1,11 @@
-"""Notifications's public surface: the only module other apps import from ``yiwang.notifications``."""
+"""Notifications' public surface: the only module other apps import from ``yiwang.notifications``."""
 
-__all__: list[str] = []
+from .backends import ChannelBackend, DeliveryError, NoAddress
+from .models import Delivery, DeliveryStatus, Notification
+from .selectors import notifications_about, unread_count
+from .services import notification_send
+
+__all__ = [
+    "ChannelBackend", "Delivery", "DeliveryError", "DeliveryStatus", "NoAddress", "Notification",
+    "notification_send", "notifications_about", "unread_count",
+]

@@ -1,6 +1,11 @@
-"""Pages of notifications. Public pages live under their own path, staff pages under /workbench/notifications/."""
+"""Pages of notifications: the site inbox under /me/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/inbox/", views.inbox, name="inbox"),
+    path("me/inbox/read/", views.mark_read, name="mark_read"),
+]
