@@ -16,8 +16,8 @@ from django.utils import timezone
 from yiwang.audit.public import AuditRecord, audit_record
 from yiwang.core.public import ValidationFailed
 
-from .models import AccountKind, AgentRole, AgentStatus, AssuranceEvent, Enterprise, EnterpriseAgent, User
-from .selectors import access_counter_verification, deny, is_platform_admin
+from .models import AccountKind, AgentRole, AgentStatus, AssuranceEvent, Enterprise, EnterpriseAgent, Role, User
+from .selectors import access_counter_verification, deny, has_role, is_platform_admin
 from .services import id_number_index
 from .validators import normalise_id_number
 
@@ -31,6 +31,23 @@ def assurance_meets(*, user: Any, required: int) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return int(user.assurance_level) >= int(required)
+
+
+def hotline_caller_lookup(*, user: Any, id_number: str) -> User | None:
+    """A 12345 hotline agent finds the caller by the identity number they give (to apply on their behalf).
+
+    Unlike the counter, nobody saw the card: this raises no assurance level. Audited like the counter look-up.
+    """
+    if not has_role(user, Role.HOTLINE_AGENT):
+        raise deny(user, "identity.hotline_lookup")
+    try:
+        number = normalise_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], field_errors={"id_number": list(exc.messages)}) from exc
+    caller = User.objects.filter(id_number_index=id_number_index(number), kind=AccountKind.CITIZEN).first()
+    audit_record(action="identity.assurance.counter_lookup", actor=user, obj=caller,
+                 details={"found": caller is not None, "channel": "hotline"})
+    return caller
 
 
 def assurance_history_of(*, user: User) -> QuerySet[AssuranceEvent]:

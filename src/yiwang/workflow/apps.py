@@ -6,3 +6,6 @@ class WorkflowConfig(AppConfig):
     name = "yiwang.workflow"
     label = "workflow"
     verbose_name = _("Collaborative handling (协同办理)")
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401
