@@ -6,3 +6,11 @@ class ExchangeConfig(AppConfig):
     name = "yiwang.exchange"
     label = "exchange"
     verbose_name = _("Data exchange (统一交换)")
+
+    def ready(self) -> None:
+        from yiwang.core.public import register_demo_loader
+
+        from . import audit_actions  # noqa: F401
+        from .demo import exchange_demo_load
+
+        register_demo_loader("exchange members", exchange_demo_load)
