@@ -288,6 +288,9 @@ OAUTH2_PROVIDER: dict[str, object] = {
     "REFRESH_TOKEN_EXPIRE_SECONDS": int(os.environ.get("YIWANG_OIDC_REFRESH_TOKEN_SECONDS", str(8 * 3600))),
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed refresh token revokes its whole family
+    # 256 random bits per access/refresh token from one os.urandom call (oauthlib's default: 30 characters,
+    # one SystemRandom call each, ~180 bits)
+    "ACCESS_TOKEN_GENERATOR": "yiwang.sso.validators.generate_token",
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
@@ -301,15 +304,84 @@ OAUTH2_PROVIDER: dict[str, object] = {
 }
 
 # --- events (yiwang.events) ---------------------------------------------------------------------------------
+# Transport (events/backends/): the embedded default "database" keeps the queue in the database (no server);
+# "rabbitmq" relays the outbox to RabbitMQ (quorum queues, publisher confirms). docs/events.md, ADR 0018.
+YIWANG_EVENTS_TRANSPORT = {
+    "database": "yiwang.events.backends.database.DatabaseTransport",
+    "rabbitmq": "yiwang.events.backends.rabbitmq.RabbitMQTransport",
+}.get(os.environ.get("YIWANG_EVENTS_TRANSPORT", "database"), os.environ.get("YIWANG_EVENTS_TRANSPORT", ""))
+YIWANG_EVENTS_RABBITMQ_URL = os.environ.get("YIWANG_EVENTS_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+YIWANG_EVENTS_RABBITMQ_EXCHANGE = os.environ.get("YIWANG_EVENTS_RABBITMQ_EXCHANGE", "yiwang.events")
+YIWANG_EVENTS_BATCH = int(os.environ.get("YIWANG_EVENTS_BATCH", "200"))  # messages per worker transaction
+YIWANG_EVENTS_POLL_SECONDS = float(os.environ.get("YIWANG_EVENTS_POLL_SECONDS", "0.2"))  # idle worker wait
+# A failing handler is retried after base·2^(n-1) seconds (capped), and dead-lettered after the last attempt.
+YIWANG_EVENTS_MAX_ATTEMPTS = int(os.environ.get("YIWANG_EVENTS_MAX_ATTEMPTS", "8"))
+YIWANG_EVENTS_RETRY_BASE_SECONDS = float(os.environ.get("YIWANG_EVENTS_RETRY_BASE_SECONDS", "5"))
+YIWANG_EVENTS_RETRY_MAX_SECONDS = float(os.environ.get("YIWANG_EVENTS_RETRY_MAX_SECONDS", "3600"))
+YIWANG_EVENTS_MAX_PAYLOAD_BYTES = int(os.environ.get("YIWANG_EVENTS_MAX_PAYLOAD_BYTES", str(256 * 1024)))
 
 # --- notifications (yiwang.notifications) -------------------------------------------------------------------
+# Site inbox always; e-mail through Django's mail framework (EMAIL_BACKEND: console locally, SMTP in production
+# with the usual EMAIL_HOST/PORT/HOST_USER/HOST_PASSWORD/USE_TLS); SMS through identity's YIWANG_SMS_BACKEND.
+# A channel missing from YIWANG_NOTIFICATION_BACKENDS is off: its deliveries are recorded as skipped. (ADR 0017)
+EMAIL_BACKEND = os.environ.get("YIWANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("YIWANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("YIWANG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("YIWANG_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("YIWANG_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("YIWANG_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("YIWANG_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("YIWANG_DEFAULT_FROM_EMAIL", "浦东政务 <noreply@pudong.gov.cn.invalid>")
+YIWANG_NOTIFICATION_BACKENDS = {
+    name: path for name, path in (
+        ("email", os.environ.get("YIWANG_NOTIFICATION_EMAIL", "yiwang.notifications.backends.email.EmailChannel")),
+        ("sms", os.environ.get("YIWANG_NOTIFICATION_SMS", "yiwang.notifications.backends.sms.SmsChannel")),
+    ) if path
+}
+# Channels used when a sender does not name any (the inbox is always one of them).
+YIWANG_NOTIFICATION_DEFAULT_CHANNELS = env_list("YIWANG_NOTIFICATION_DEFAULT_CHANNELS") or ["inbox", "email", "sms"]
+# Absolute address put in front of links in e-mails and texts (e.g. https://zwfw.pudong.gov.cn).
+YIWANG_SITE_URL = os.environ.get("YIWANG_SITE_URL", "http://localhost:8000")
 
 # --- catalog (yiwang.catalog) -------------------------------------------------------------------------------
+# Largest BPMN file an administrator may upload for a matter's process (bytes).
+YIWANG_CATALOG_BPMN_MAX_BYTES = int(os.environ.get("YIWANG_CATALOG_BPMN_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # --- workflow (yiwang.workflow) -----------------------------------------------------------------------------
+# Working days each department task gets on its own clock unless the BPMN user task sets the extension
+# property limit_days; 0 = no clock for such tasks (docs/workflow.md).
+YIWANG_WORKFLOW_TASK_DAYS = int(os.environ.get("YIWANG_WORKFLOW_TASK_DAYS", "5"))
+# SpiffWorkflow logs every task state change at INFO; keep the engine quiet unless asked.
+_workflow_loggers = LOGGING["loggers"]
+if isinstance(_workflow_loggers, dict):
+    _workflow_loggers["spiff"] = {"level": os.environ.get("YIWANG_WORKFLOW_ENGINE_LOG_LEVEL", "WARNING")}
 
 # --- intake (yiwang.intake) ---------------------------------------------------------------------------------
+# Uploaded materials (ADR 0016): the type is read from the content (filetype); a matter's requirement names its
+# accepted types and size, capped by this global limit. Requirements that name no types accept these.
+YIWANG_INTAKE_MAX_UPLOAD_BYTES = int(os.environ.get("YIWANG_INTAKE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+YIWANG_INTAKE_DEFAULT_CONTENT_TYPES = env_list("YIWANG_INTAKE_DEFAULT_CONTENT_TYPES",
+                                               "application/pdf,image/jpeg,image/png")
 
 # --- exchange (yiwang.exchange) -----------------------------------------------------------------------------
+# Members' keys and the platform CA (docs/exchange.md, ADR 0020). The key store keeps private keys encrypted at rest
+# (Fernet; key from YIWANG_EXCHANGE_KEY_STORE_KEY, or derived from the first field-encryption key when unset), one
+# file per key, mode 0600, under YIWANG_EXCHANGE_KEY_DIR (default $VAR_DIR/exchange-keys).
+YIWANG_EXCHANGE_KEY_STORE = os.environ.get("YIWANG_EXCHANGE_KEY_STORE",
+                                           "yiwang.exchange.backends.local.EncryptedFileKeyStore")
+YIWANG_EXCHANGE_KEY_DIR = os.environ.get("YIWANG_EXCHANGE_KEY_DIR", "")
+YIWANG_EXCHANGE_KEY_STORE_KEY = os.environ.get("YIWANG_EXCHANGE_KEY_STORE_KEY", "")
+YIWANG_EXCHANGE_INSTANCE = os.environ.get("YIWANG_EXCHANGE_INSTANCE", "CN-SH")  # first part of every member id
+YIWANG_EXCHANGE_CERT_DAYS = int(os.environ.get("YIWANG_EXCHANGE_CERT_DAYS", "730"))  # member certificates
+YIWANG_EXCHANGE_CA_DAYS = int(os.environ.get("YIWANG_EXCHANGE_CA_DAYS", str(20 * 365)))
+# Gateway (ADR 0019): signed requests older or newer than this are refused; their nonces are kept twice as long.
+YIWANG_EXCHANGE_CLOCK_SKEW_SECONDS = int(os.environ.get("YIWANG_EXCHANGE_CLOCK_SKEW_SECONDS", "300"))
+YIWANG_EXCHANGE_MAX_BODY_BYTES = int(os.environ.get("YIWANG_EXCHANGE_MAX_BODY_BYTES", str(1024 * 1024)))
+YIWANG_EXCHANGE_PROVIDER_TIMEOUT = float(os.environ.get("YIWANG_EXCHANGE_PROVIDER_TIMEOUT", "10"))
+YIWANG_EXCHANGE_MAX_RESPONSE_BYTES = int(os.environ.get("YIWANG_EXCHANGE_MAX_RESPONSE_BYTES", str(10 * 1024 * 1024)))
 
 # --- registries (yiwang.registries) -------------------------------------------------------------------------
+# Lookups in the base registries are audited. On: each lookup's audit record is committed durably (a disk sync per
+# lookup). Off (PostgreSQL): committed with synchronous_commit off, so a power failure can lose the last fraction of
+# a second of lookup records (never a change, never the chain's integrity). See docs/registries.md, ADR 0021.
+YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT = env_bool("YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT", True)
