@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.audit.public import audit_record
+from yiwang.core.public import FieldErrors as _Errors
 from yiwang.core.public import NotFound, ValidationFailed
 from yiwang.identity.public import AssuranceLevel, Organisation, OrgKind, User
 
@@ -52,18 +53,6 @@ GUIDE_FIELDS = (*TEXT_FIELDS, *BOOL_FIELDS, *DAY_FIELDS, "matter_type", "applica
 MATERIAL_FIELDS = ("code", "name", "name_en", "description", "form", "copies", "medium", "required",
                    "content_types", "max_bytes", "sample_url")
 MAX_DAYS = 365
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self, message: str | None = None) -> None:
-        if self.fields:
-            raise ValidationFailed(message or _("Please correct the errors below."), field_errors=self.fields)
 
 
 def _require_draft(version: MatterVersion) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -33,3 +35,32 @@ class NotFound(ServiceError):
 class PermissionDeniedError(ServiceError):
     code = "permission_denied"
     status = 403
+
+
+class FieldErrors:
+    """Collects field errors so the caller hears about every problem at once, then raises them together."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(str(message))
+
+    def check(self, field: str, fn, value):  # type: ignore[no-untyped-def]
+        """``fn(value)``, or None with its Django ``ValidationError`` messages added under ``field``."""
+        try:
+            return fn(value)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add(field, message)
+            return None
+
+    def merge(self, other: dict[str, list[str]], prefix: str = "") -> None:
+        for name, messages in other.items():
+            for message in messages:
+                self.add(f"{prefix}{name}", message)
+
+    def raise_if_any(self, message: str | Promise | None = None, *, code: str | None = None) -> None:
+        if self.fields:
+            raise ValidationFailed(message or _("Please correct the errors below."), code=code,
+                                   field_errors=self.fields)

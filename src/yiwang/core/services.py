@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from yiwang.audit.public import audit_record
 
 from .calendar import ClockPlan, clock_plan, current_calendar
+from .errors import FieldErrors as _Errors
 from .errors import ValidationFailed
 from .models import CalendarDay, CalendarYear, Clock, ClockPause, ClockState, DayKind
 
@@ -46,18 +47,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_LIMIT_DAYS = 3650
 MAX_IMPORT_BYTES = 256 * 1024
 _AUDIT_LIST_MAX = 60
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self, message: str | None = None) -> None:
-        if self.fields:
-            raise ValidationFailed(message or _("Please correct the errors below."), field_errors=self.fields)
 
 
 # --- the calendar ------------------------------------------------------------------------------------

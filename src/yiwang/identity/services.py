@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.audit.public import audit_record
+from yiwang.core.public import FieldErrors as _Errors
 from yiwang.core.public import ValidationFailed, blind_index
 
 from .models import (
@@ -32,28 +33,6 @@ ID_NUMBER_PURPOSE = "identity.id_number"
 
 def id_number_index(id_number: str) -> str:
     return blind_index(id_number, purpose=ID_NUMBER_PURPOSE)
-
-
-class _Errors:
-    """Collects field errors so the caller hears about every problem at once."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def check(self, field: str, fn, value):  # type: ignore[no-untyped-def]
-        try:
-            return fn(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(field, message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(_("Please correct the errors below."), field_errors=self.fields)
 
 
 def _check_username(errors: _Errors, username: str) -> None:

@@ -30,6 +30,7 @@ from yiwang.catalog.public import (
     matter_version_for_application,
 )
 from yiwang.core.public import ClockState, ValidationFailed, clock_pause, clock_resume, clock_start, clock_stop
+from yiwang.core.public import FieldErrors as _Errors
 from yiwang.identity.public import AccountKind, Role, assurance_meets, deny, enterprises_of, has_role
 from yiwang.notifications.public import notification_send
 from yiwang.workflow.public import (
@@ -47,24 +48,6 @@ from .selectors import is_applicant_side, is_handler_of
 from .uploads import Upload
 
 NOTICE_LANGUAGE = "zh-hans"  # notices are stored once, in the primary language (ADR 0017)
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def merge(self, other: dict[str, list[str]], prefix: str = "") -> None:
-        for name, messages in other.items():
-            for message in messages:
-                self.add(f"{prefix}{name}", message)
-
-    def raise_if_any(self, message: str | None = None, *, code: str | None = None) -> None:
-        if self.fields:
-            raise ValidationFailed(message or _("Please correct the errors below."), code=code,
-                                   field_errors=self.fields)
 
 
 def applicant_masked(application: Application) -> str:

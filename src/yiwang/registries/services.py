@@ -12,13 +12,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from yiwang.audit.public import audit_record
+from yiwang.core.public import FieldErrors as _Errors
 from yiwang.core.public import ValidationFailed, blind_index, encrypt
 from yiwang.events.public import event_publish
 from yiwang.identity.public import Organisation, normalise_credit_code, normalise_id_number
@@ -43,26 +43,6 @@ def sex_of(id_number: str) -> str:
 
 def birth_date_of(id_number: str) -> date:
     return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def check(self, field: str, fn, value):  # type: ignore[no-untyped-def]
-        try:
-            return fn(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(field, message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(_("Please correct the errors below."), field_errors=self.fields)
 
 
 # --- field checks: each takes the raw value, records errors, returns the clean value ----------------------

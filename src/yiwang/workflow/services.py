@@ -36,6 +36,7 @@ from yiwang.core.public import (
     clock_start,
     clock_stop,
 )
+from yiwang.core.public import FieldErrors as _Errors
 from yiwang.events.public import event_publish
 from yiwang.identity.public import Organisation, Role, StaffRole, deny, has_role
 
@@ -66,19 +67,6 @@ logger = logging.getLogger(__name__)
 MAX_OPINION = 2000
 MAX_SUBJECT = 200
 RESERVED_DATA_KEYS = frozenset({"decisions", "opinions", "working_days"})
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self, message: str | None = None, *, code: str | None = None) -> None:
-        if self.fields:
-            raise ValidationFailed(message or _("Please correct the errors below."), code=code,
-                                   field_errors=self.fields)
 
 
 def _refuse(field: str, message: str, *, code: str | None = None) -> ValidationFailed:
