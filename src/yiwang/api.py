@@ -24,6 +24,8 @@ from yiwang.identity.api import router as identity_router
 from yiwang.intake.api import router as intake_router
 from yiwang.notifications.api import router as notifications_router
 from yiwang.registries.api import router as registries_router
+from yiwang.sharing.api import router as sharing_router
+from yiwang.supervision.api import router as supervision_router
 from yiwang.workflow.api import router as workflow_router
 
 api = NinjaAPI(
@@ -88,3 +90,5 @@ api.add_router("/v1/", workflow_router)
 api.add_router("/v1/", intake_router)
 api.add_router("/v1/", exchange_router)
 api.add_router("/v1/", registries_router)
+api.add_router("/v1/", sharing_router)
+api.add_router("/v1/", supervision_router)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("yiwang.intake.urls")),
     path("", include("yiwang.exchange.urls")),
     path("", include("yiwang.registries.urls")),
+    path("", include("yiwang.sharing.urls")),
+    path("", include("yiwang.supervision.urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -14,3 +14,13 @@ class CatalogConfig(AppConfig):
         from .demo import demo_matters_load
 
         register_demo_loader("catalogue", demo_matters_load)
+        menus()
+
+
+def menus() -> None:
+    from yiwang.core.public import MenuItem, register_menu_item
+    from yiwang.identity.public import is_platform_admin
+
+    register_menu_item("portal", MenuItem(key="catalogue", label=_("Services"), url_name="catalog:catalogue", order=10))
+    register_menu_item("workbench", MenuItem(key="catalog", label=_("Catalogue"), url_name="catalog:admin_list",
+                                             visible=is_platform_admin, order=70))

@@ -12,11 +12,13 @@ from .calendar import (
 from .crypto import EncryptedTextField, blind_index, decrypt, encrypt, mask
 from .demo import DemoStep, demo_loaders, register_demo_loader
 from .errors import FieldErrors, NotFound, PermissionDeniedError, ServiceError, ValidationFailed
+from .menus import MenuItem, register_menu_item
 from .models import Clock, ClockPause, ClockState
 from .services import clock_pause, clock_resume, clock_start, clock_stop
 
 __all__ = [
-    "Clock", "ClockPause", "FieldErrors", "DemoStep", "demo_loaders", "register_demo_loader",
+    "Clock", "ClockPause", "MenuItem", "register_menu_item", "FieldErrors", "DemoStep", "demo_loaders",
+    "register_demo_loader",
     "ClockState", "Deadline", "EncryptedTextField", "NotFound", "PermissionDeniedError",
     "ServiceError", "ValidationFailed", "add_working_days", "blind_index", "clock_pause", "clock_resume",
     "clock_start", "clock_state_on", "clock_stop", "current_calendar", "decrypt", "encrypt", "is_working_day",

@@ -14,3 +14,12 @@ class ExchangeConfig(AppConfig):
         from .demo import exchange_demo_load
 
         register_demo_loader("exchange members", exchange_demo_load)
+        menus()
+
+
+def menus() -> None:
+    from yiwang.core.public import MenuItem, register_menu_item
+    from yiwang.identity.public import roles_of
+
+    register_menu_item("workbench", MenuItem(key="exchange", label=_("Data exchange"), url_name="exchange:services",
+                                             visible=lambda user: bool(roles_of(user)), order=40))

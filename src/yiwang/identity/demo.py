@@ -167,6 +167,7 @@ DEMO_STAFF: tuple[StaffSeed, ...] = (
     StaffSeed("demo_hotline", "赵敏", Role.HOTLINE_AGENT, "PD-CYZX"),
     StaffSeed("demo_supervisor", "孙伟", Role.SUPERVISOR, "PD-JCW"),
     StaffSeed("demo_leader", "周强", Role.LEADER, DISTRICT.code),
+    StaffSeed("demo_steward", "郑洁", Role.DATA_STEWARD, "PD-SCJGJ"),
     StaffSeed("demo_admin", "吴磊", Role.PLATFORM_ADMIN, DISTRICT.code),
 )
 

@@ -110,6 +110,7 @@ class Role(models.TextChoices):
     HOTLINE_AGENT = "hotline_agent", _("Hotline agent (话务员)")
     SUPERVISOR = "supervisor", _("Supervision officer (监察)")
     LEADER = "leader", _("Leader (领导)")
+    DATA_STEWARD = "data_steward", _("Data steward (数据管理员)")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
 

@@ -16,3 +16,21 @@ class IntakeConfig(AppConfig):
 
         register_subject_type(SUBJECT_PREFIX, describe=describe)
         demo.register()
+        menus()
+
+
+def menus() -> None:
+    from yiwang.core.public import MenuItem, register_menu_item
+    from yiwang.identity.public import Role, has_role
+
+    register_menu_item("portal", MenuItem(key="my_cases", label=_("My cases"), url_name="intake:my_cases",
+                                          visible=lambda user: user.is_authenticated, order=20))
+    register_menu_item("workbench", MenuItem(
+        key="counter", label=_("Counter intake"), url_name="intake:counter",
+        visible=lambda user: has_role(user, Role.WINDOW_CLERK), order=20))
+    register_menu_item("workbench", MenuItem(
+        key="hotline", label=_("Hotline intake"), url_name="intake:hotline",
+        visible=lambda user: has_role(user, Role.HOTLINE_AGENT), order=21))
+    register_menu_item("workbench", MenuItem(
+        key="taken_in", label=_("Cases taken in"), url_name="intake:taken_in",
+        visible=lambda user: has_role(user, Role.WINDOW_CLERK, Role.HOTLINE_AGENT), order=22))

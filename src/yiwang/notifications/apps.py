@@ -9,3 +9,14 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_actions  # noqa: F401
+        menus()
+
+
+def menus() -> None:
+    from yiwang.core.public import MenuItem, register_menu_item
+
+    from .selectors import unread_count
+
+    register_menu_item("portal", MenuItem(key="inbox", label=_("Messages"), url_name="notifications:inbox",
+                                          visible=lambda user: user.is_authenticated,
+                                          badge=lambda user: unread_count(user=user), order=30))

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "yiwang.intake",
     "yiwang.exchange",
     "yiwang.registries",
+    "yiwang.sharing",
+    "yiwang.supervision",
     # services
     "yiwang.portal",
 ]
@@ -91,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yiwang.identity.context_processors.workbench",
+                "yiwang.core.context_processors.menus",
+                "yiwang.notifications.context_processors.inbox",
             ],
         },
     },
@@ -385,3 +389,7 @@ YIWANG_EXCHANGE_MAX_RESPONSE_BYTES = int(os.environ.get("YIWANG_EXCHANGE_MAX_RES
 # lookup). Off (PostgreSQL): committed with synchronous_commit off, so a power failure can lose the last fraction of
 # a second of lookup records (never a change, never the chain's integrity). See docs/registries.md, ADR 0021.
 YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT = env_bool("YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT", True)
+
+# --- sharing (yiwang.sharing) ------------------------------------------------------------------------------
+
+# --- supervision (yiwang.supervision) ----------------------------------------------------------------------

@@ -9,3 +9,15 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_actions  # noqa: F401
+        menus()
+
+
+def menus() -> None:
+    from yiwang.core.public import MenuItem, register_menu_item
+    from yiwang.identity.public import roles_of
+
+    from .selectors import open_task_count
+
+    register_menu_item("workbench", MenuItem(
+        key="worklist", label=_("Worklist"), url_name="workflow:worklist",
+        visible=lambda user: bool(roles_of(user)), badge=lambda user: open_task_count(user=user), order=10))

@@ -125,3 +125,12 @@ def pending_countersigns(*, task: DepartmentTask) -> QuerySet[Countersign]:
 def visible_filter(user: Any) -> Q:
     """A ``Q`` on DepartmentTask for the tasks ``user`` may see (for other lists that join tasks)."""
     return Q(organisation_id__in=_department_ids(user)) | Q(countersigns__colleague=user)
+
+
+def open_task_count(*, user: Any) -> int:
+    """Tasks waiting in the user's departments (unclaimed, or claimed by them): the worklist's menu badge."""
+    departments = _department_ids(user)
+    if not departments:
+        return 0
+    return (DepartmentTask.objects.filter(organisation_id__in=departments)
+            .filter(Q(status=TaskStatus.OPEN) | Q(status=TaskStatus.CLAIMED, assignee=user)).count())

@@ -23,6 +23,7 @@ ROLE_TERMS = {
     "hotline_agent": "话务员",
     "supervisor": "监察",
     "leader": "领导",
+    "data_steward": "数据管理员",
     "platform_admin": "平台管理员",
     CITIZEN: "自然人",
     ENTERPRISE: "法人",
