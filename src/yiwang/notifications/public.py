@@ -2,10 +2,10 @@
 
 from .backends import ChannelBackend, DeliveryError, NoAddress
 from .models import Delivery, DeliveryStatus, Notification
-from .selectors import notifications_about, unread_count
+from .selectors import access_inbox, notifications_about, unread_count
 from .services import notification_send
 
 __all__ = [
     "ChannelBackend", "Delivery", "DeliveryError", "DeliveryStatus", "NoAddress", "Notification",
-    "notification_send", "notifications_about", "unread_count",
+    "access_inbox", "notification_send", "notifications_about", "unread_count",
 ]

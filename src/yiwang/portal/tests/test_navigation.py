@@ -71,3 +71,28 @@ def test_the_worklist_badge_counts_open_tasks_of_the_department(make_staff, tax)
 def test_an_unknown_menu_is_refused():
     with pytest.raises(ValueError, match="unknown menu"):
         register_menu_item("sidebar", MenuItem(key="x", label="x", url_name="portal:home"))
+
+
+def test_my_services_page_shows_the_latest_messages_and_links_to_cases_and_inbox(citizen):
+    from yiwang.notifications.public import notification_send
+
+    client = english_client()
+    client.force_login(citizen)
+    page = client.get("/me/").content.decode()
+    assert "You have no cases yet." in page and 'href="/matters/"' in page
+    assert "No messages." in page
+
+    notification_send(recipient=citizen, subject="Supplement needed for PD0001", body="…", url="/me/cases/PD0001/")
+    page = client.get("/me/").content.decode()
+    assert '<a href="/me/cases/PD0001/">Supplement needed for PD0001</a>' in page
+    assert 'href="/me/cases/"' in page and 'href="/me/inbox/"' in page
+
+
+def test_my_services_page_lists_no_one_elses_messages(citizen, make_staff, tax):
+    from yiwang.notifications.public import notification_send
+
+    other = make_staff(tax, Role.HANDLER)
+    notification_send(recipient=other, subject="Task waiting in your worklist", body="…")
+    client = english_client()
+    client.force_login(citizen)
+    assert "Task waiting in your worklist" not in client.get("/me/").content.decode()
