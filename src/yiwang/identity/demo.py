@@ -162,6 +162,9 @@ class StaffSeed(NamedTuple):
 DEMO_STAFF: tuple[StaffSeed, ...] = (
     StaffSeed("demo_handler", "李明", Role.HANDLER, "PD-SCJGJ"),
     StaffSeed("demo_tax_handler", "陈静", Role.HANDLER, "PD-SWJ"),
+    # The other departments of the parallel demo matter 企业开办 (docs/adding-a-matter.md walks through it).
+    StaffSeed("demo_statistics", "黄磊", Role.HANDLER, "PD-TJJ"),
+    StaffSeed("demo_commerce", "林娜", Role.HANDLER, "PD-SWW"),
     StaffSeed("demo_head", "王芳", Role.DEPARTMENT_HEAD, "PD-SCJGJ"),
     StaffSeed("demo_clerk", "刘洋", Role.WINDOW_CLERK, CITIZEN_CENTRE.code),
     StaffSeed("demo_hotline", "赵敏", Role.HOTLINE_AGENT, "PD-CYZX"),
