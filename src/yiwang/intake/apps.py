@@ -12,9 +12,9 @@ class IntakeConfig(AppConfig):
 
         from . import audit_actions, demo, signals  # noqa: F401
         from .models import SUBJECT_PREFIX
-        from .subjects import describe
+        from .subjects import describe, describe_many
 
-        register_subject_type(SUBJECT_PREFIX, describe=describe)
+        register_subject_type(SUBJECT_PREFIX, describe=describe, describe_many=describe_many)
         demo.register()
         menus()
 

@@ -8,17 +8,31 @@ from yiwang.workflow.public import SubjectInfo
 
 from .models import Application, Status
 
+_RELATED = ("version", "version__matter", "applicant", "enterprise")
 
-def describe(subject: str) -> SubjectInfo:
+
+def _pk(subject: str) -> int:
     _, _, pk = subject.partition(":")
-    application = (Application.objects.select_related("version", "version__matter", "applicant", "enterprise")
-                   .filter(pk=int(pk) if pk.isdigit() else 0).first())
+    return int(pk) if pk.isdigit() else 0
+
+
+def _info(subject: str, application: Application | None) -> SubjectInfo:
     if application is None:
         return SubjectInfo(reference=subject, title="", applicant="", url="", state="")
     from .services import applicant_masked, matter_name
 
-    applicant = applicant_masked(application)
-    return SubjectInfo(reference=application.number, title=matter_name(application.version), applicant=applicant,
+    return SubjectInfo(reference=application.number, title=matter_name(application.version),
+                       applicant=applicant_masked(application),
                        url=reverse("intake:staff_case", kwargs={"pk": application.pk}),
                        paused=application.status == Status.AWAITING_SUPPLEMENT,
                        state=str(application.get_status_display()))
+
+
+def describe(subject: str) -> SubjectInfo:
+    return _info(subject, Application.objects.select_related(*_RELATED).filter(pk=_pk(subject)).first())
+
+
+def describe_many(subjects: list[str]) -> dict[str, SubjectInfo]:
+    """A worklist page's cases in one query."""
+    found = Application.objects.select_related(*_RELATED).in_bulk({_pk(s) for s in subjects})
+    return {subject: _info(subject, found.get(_pk(subject))) for subject in subjects}

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from . import selectors, services
 from .models import DepartmentTask
-from .registry import describe_subject
+from .registry import SubjectInfo, describe_subject, describe_subjects
 
 router = Router(tags=["workflow"])
 
@@ -48,8 +48,8 @@ class OpinionIn(Schema):
     opinion: str = Field(..., max_length=services.MAX_OPINION, description="The opinion (意见); required.")
 
 
-def _out(task: DepartmentTask, user: Any) -> dict[str, Any]:
-    subject = describe_subject(task.instance.subject)
+def _out(task: DepartmentTask, user: Any, subject: SubjectInfo | None = None) -> dict[str, Any]:
+    subject = subject or describe_subject(task.instance.subject)
     return {
         "id": task.pk, "subject": task.instance.subject, "reference": subject.reference, "title": subject.title,
         "applicant": subject.applicant, "name": task.name, "organisation": task.organisation.code,
@@ -71,8 +71,9 @@ def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> list[dict[str
         organisation_id = next((o.pk for o in orgs if o.code == filters.organisation), -1)
     _orgs, tasks = selectors.access_worklist(user=request.user, organisation_id=organisation_id,
                                              scope=filters.scope, status=filters.status, sort=filters.sort)
-    window = tasks[filters.offset:filters.offset + filters.limit]
-    return [_out(task, request.user) for task in window]
+    window = list(tasks[filters.offset:filters.offset + filters.limit])
+    subjects = describe_subjects(task.instance.subject for task in window)
+    return [_out(task, request.user, subjects[task.instance.subject]) for task in window]
 
 
 @router.get("/workflow/tasks/{task_id}", response=TaskOut, summary="One task")

@@ -6,7 +6,7 @@ prefix ``"intake.application"`` in its ``AppConfig.ready()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -21,12 +21,20 @@ class SubjectInfo:
 
 
 _DESCRIBERS: dict[str, Callable[[str], SubjectInfo]] = {}
+_MANY_DESCRIBERS: dict[str, Callable[[list[str]], dict[str, SubjectInfo]]] = {}
 
 
-def register_subject_type(prefix: str, *, describe: Callable[[str], SubjectInfo]) -> None:
+def register_subject_type(prefix: str, *, describe: Callable[[str], SubjectInfo],
+                          describe_many: Callable[[list[str]], dict[str, SubjectInfo]] | None = None) -> None:
+    """``describe`` one subject; optionally ``describe_many`` subjects at once (a worklist page in one query),
+    returning ``{subject: info}`` — a subject it leaves out is described one by one."""
     if not prefix or ":" in prefix:
         raise ValueError(f"a subject prefix is a non-empty string without ':' (got {prefix!r})")
     _DESCRIBERS[prefix] = describe
+    if describe_many is None:
+        _MANY_DESCRIBERS.pop(prefix, None)
+    else:
+        _MANY_DESCRIBERS[prefix] = describe_many
 
 
 def describe_subject(subject: str) -> SubjectInfo:
@@ -38,3 +46,17 @@ def describe_subject(subject: str) -> SubjectInfo:
         if info is not None:
             return info
     return SubjectInfo(reference=subject, title=subject, applicant="", url="")
+
+
+def describe_subjects(subjects: Iterable[str]) -> dict[str, SubjectInfo]:
+    """``{subject: info}`` for many subjects: one call per prefix where the app registered ``describe_many``."""
+    by_prefix: dict[str, list[str]] = {}
+    for subject in dict.fromkeys(subjects):
+        by_prefix.setdefault(subject.split(":", 1)[0], []).append(subject)
+    described: dict[str, SubjectInfo] = {}
+    for prefix, group in by_prefix.items():
+        many = _MANY_DESCRIBERS.get(prefix)
+        found = many(group) if many is not None else {}
+        for subject in group:
+            described[subject] = found[subject] if subject in found else describe_subject(subject)
+    return described

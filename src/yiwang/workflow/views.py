@@ -18,7 +18,7 @@ from yiwang.core.public import ValidationFailed
 from . import selectors, services
 from .forms import CountersignAnswerForm, CountersignForm, DecisionForm, TransferForm
 from .models import DepartmentTask, TaskStatus
-from .registry import describe_subject
+from .registry import describe_subject, describe_subjects
 
 PAGE_SIZE = 50
 
@@ -51,7 +51,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     orgs, tasks = selectors.access_worklist(user=request.user, organisation_id=organisation_id, scope=scope,
                                             status=status, sort=sort)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(task, describe_subject(task.instance.subject), services.holds_task_role(request.user, task))
+    subjects = describe_subjects(task.instance.subject for task in page.object_list)
+    rows = [(task, subjects[task.instance.subject], services.holds_task_role(request.user, task))
             for task in page.object_list]
     context = {
         "orgs": orgs, "page": page, "rows": rows, "scope": scope, "status": status, "sort": sort,

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from yiwang.audit.public import AuditRecord
 from yiwang.conftest import english_client, staff_login
@@ -181,6 +183,25 @@ def test_worklists_describe_the_case_with_a_link_to_the_staff_page(case):
     assert info.reference == case.number and info.title == "税务登记"
     assert info.url == f"/workbench/intake/cases/{case.pk}/" and info.applicant.startswith("张*")
     assert info.paused is False
+
+
+def test_the_worklist_page_describes_its_cases_in_a_fixed_number_of_statements(citizen, matter, tax_handler,
+                                                                              django_assert_max_num_queries):
+    def submit(n: int) -> Application:
+        return services.application_submit(code="PD-SWJ-0001", applicant=citizen, by=citizen,
+                                           channel=Channel.PORTAL, form_data=dict(FORM, company_name=f"公司{n}"),
+                                           files=[licence()])
+
+    client = staff(tax_handler)
+    first = submit(0)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get("/workbench/workflow/")
+    assert response.status_code == 200 and first.number in response.content.decode()
+    more = [submit(n) for n in range(1, 6)]
+    with django_assert_max_num_queries(len(one)):  # six cases: not one statement more than for one case
+        response = client.get("/workbench/workflow/")
+    page = response.content.decode()
+    assert all(case.number in page for case in [first, *more])
 
 
 def test_hotline_intake_for_a_caller(citizen, hotline_agent, matter):
