@@ -17,6 +17,18 @@ class IntakeConfig(AppConfig):
         register_subject_type(SUBJECT_PREFIX, describe=describe, describe_many=describe_many)
         demo.register()
         menus()
+        clocks()
+
+
+def clocks() -> None:
+    """E-supervision watches every case's clock (docs/supervision.md)."""
+    from yiwang.supervision.public import ClockKind, register_clock_kind
+
+    from .models import Application
+
+    register_clock_kind(ClockKind(key="intake.case", label=_("Case"), model=Application,
+                                  organisation="version__lead_department", reference="number",
+                                  label_field="version__name", url=lambda pk: f"/workbench/intake/cases/{pk}/"))
 
 
 def menus() -> None:

@@ -393,3 +393,11 @@ YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT = env_bool("YIWANG_REGISTRIES_DURABLE_LOO
 # --- sharing (yiwang.sharing) ------------------------------------------------------------------------------
 
 # --- supervision (yiwang.supervision) ----------------------------------------------------------------------
+# Share of a clock's limit used at which it turns yellow (warning), in percent; per clock kind below overrides it
+# (e.g. {"intake.case": 70}). Deadlines in working days: complaints, callback + rectification of a bad rating
+# (GB/T 39734: 5-15 in practice), and the default reply time of a supervision notice (督办). docs/supervision.md.
+YIWANG_SUPERVISION_WARN_PERCENT = int(os.environ.get("YIWANG_SUPERVISION_WARN_PERCENT", "80"))
+YIWANG_SUPERVISION_WARN_PERCENT_BY_KIND: dict[str, int] = {}
+YIWANG_SUPERVISION_COMPLAINT_DAYS = int(os.environ.get("YIWANG_SUPERVISION_COMPLAINT_DAYS", "15"))
+YIWANG_SUPERVISION_RECTIFICATION_DAYS = int(os.environ.get("YIWANG_SUPERVISION_RECTIFICATION_DAYS", "10"))
+YIWANG_SUPERVISION_NOTICE_REPLY_DAYS = int(os.environ.get("YIWANG_SUPERVISION_NOTICE_REPLY_DAYS", "5"))

@@ -10,6 +10,18 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from . import audit_actions  # noqa: F401
         menus()
+        clocks()
+
+
+def clocks() -> None:
+    """E-supervision watches each department task's clock (docs/supervision.md)."""
+    from yiwang.supervision.public import ClockKind, register_clock_kind
+
+    from .models import DepartmentTask
+
+    register_clock_kind(ClockKind(key="workflow.task", label=_("Department task"), model=DepartmentTask,
+                                  organisation="organisation", user="assignee", reference="instance__subject",
+                                  label_field="name", url=lambda pk: f"/workbench/workflow/tasks/{pk}/"))
 
 
 def menus() -> None:
