@@ -171,6 +171,12 @@ DEMO_STAFF: tuple[StaffSeed, ...] = (
     StaffSeed("demo_supervisor", "孙伟", Role.SUPERVISOR, "PD-JCW"),
     StaffSeed("demo_leader", "周强", Role.LEADER, DISTRICT.code),
     StaffSeed("demo_steward", "郑洁", Role.DATA_STEWARD, "PD-SCJGJ"),
+    # Data stewards of the other departments that provide and request resources in the sharing catalogue's demo.
+    StaffSeed("demo_steward_gafj", "韩冰", Role.DATA_STEWARD, "PD-GAFJ"),
+    StaffSeed("demo_steward_swj", "钱悦", Role.DATA_STEWARD, "PD-SWJ"),
+    StaffSeed("demo_steward_rsj", "冯涛", Role.DATA_STEWARD, "PD-RSJ"),
+    StaffSeed("demo_steward_mzj", "许静", Role.DATA_STEWARD, "PD-MZJ"),
+    StaffSeed("demo_steward_ghzyj", "曹宇", Role.DATA_STEWARD, "PD-GHZYJ"),
     StaffSeed("demo_admin", "吴磊", Role.PLATFORM_ADMIN, DISTRICT.code),
 )
 

@@ -391,6 +391,11 @@ YIWANG_EXCHANGE_MAX_RESPONSE_BYTES = int(os.environ.get("YIWANG_EXCHANGE_MAX_RES
 YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT = env_bool("YIWANG_REGISTRIES_DURABLE_LOOKUP_AUDIT", True)
 
 # --- sharing (yiwang.sharing) ------------------------------------------------------------------------------
+# Working days a provider has to answer a conditional sharing request (国发〔2016〕51号: 10). The sharing authority
+# that decides disputes: platform admins, plus anyone with a role in the organisation this code names (e.g. the
+# big-data centre); empty: platform admins only. docs/sharing.md, ADR 0022.
+YIWANG_SHARING_ANSWER_DAYS = int(os.environ.get("YIWANG_SHARING_ANSWER_DAYS", "10"))
+YIWANG_SHARING_AUTHORITY = os.environ.get("YIWANG_SHARING_AUTHORITY", "")
 
 # --- supervision (yiwang.supervision) ----------------------------------------------------------------------
 # Share of a clock's limit used at which it turns yellow (warning), in percent; per clock kind below overrides it
