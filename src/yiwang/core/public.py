@@ -14,11 +14,13 @@ from .demo import DemoStep, demo_loaders, register_demo_loader
 from .errors import FieldErrors, NotFound, PermissionDeniedError, ServiceError, ValidationFailed
 from .menus import MenuItem, register_menu_item
 from .models import Clock, ClockPause, ClockState
+from .pagination import CappedPaginator
 from .services import clock_pause, clock_resume, clock_start, clock_stop
+from .signals import clocks_moved
 
 __all__ = [
-    "Clock", "ClockPause", "MenuItem", "register_menu_item", "FieldErrors", "DemoStep", "demo_loaders",
-    "register_demo_loader",
+    "CappedPaginator", "Clock", "ClockPause", "MenuItem", "register_menu_item", "FieldErrors", "DemoStep",
+    "demo_loaders", "register_demo_loader", "clocks_moved",
     "ClockState", "Deadline", "EncryptedTextField", "NotFound", "PermissionDeniedError",
     "ServiceError", "ValidationFailed", "add_working_days", "blind_index", "clock_pause", "clock_resume",
     "clock_start", "clock_state_on", "clock_stop", "current_calendar", "decrypt", "encrypt", "is_working_day",

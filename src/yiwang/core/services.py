@@ -32,6 +32,7 @@ from .calendar import ClockPlan, clock_plan, current_calendar
 from .errors import FieldErrors as _Errors
 from .errors import ValidationFailed
 from .models import CalendarDay, CalendarYear, Clock, ClockPause, ClockState, DayKind
+from .signals import clocks_moved
 
 if TYPE_CHECKING:
     from yiwang.identity.public import User
@@ -426,10 +427,14 @@ def _clocks_recompute(*, begin: dt.date, end: dt.date) -> int:
             after = (clock.due_on, clock.provisional, clock.paused_days)
             if after != before:
                 clock_groups[after].append(clock.pk)
+        moved: list[int] = []
         for (due_on, provisional, paused_days), pks in clock_groups.items():
             Clock.objects.filter(pk__in=pks).update(due_on=due_on, provisional=provisional,
                                                     paused_days=paused_days, updated_at=now)
             changed += len(pks)
+            moved += pks
+        if moved:
+            clocks_moved.send(sender=Clock, clock_ids=moved)
         for working_days, pks in pause_groups.items():
             ClockPause.objects.filter(pk__in=pks).update(working_days=working_days)
     return changed
