@@ -2347,6 +2347,11 @@ ZH = {
     "Department task": "部门任务",
     # core
     "new": "新",
+    "Recently finished first": "最近办结的在前",
+    "This order does not apply to these tasks.": "此排序方式不适用于这些任务。",
+    "Choose one of: %(sorts)s.": "请选择以下之一：%(sorts)s。",
+    "More than %(n)s tasks: the first %(n)s are shown; narrow the filter to see the others":
+        "超过 %(n)s 项任务：仅显示前 %(n)s 项；请缩小筛选范围以查看其余任务",
 }
 
 

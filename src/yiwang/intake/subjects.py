@@ -9,6 +9,10 @@ from yiwang.workflow.public import SubjectInfo
 from .models import Application, Status
 
 _RELATED = ("version", "version__matter", "applicant", "enterprise")
+# Only what a worklist row shows: not the form data, the version's form schema and guide texts nor the
+# applicant's other encrypted fields (each would be decoded once per row).
+_FIELDS = ("number", "status", "version__name", "version__matter__code",
+           "applicant__real_name", "applicant__username", "applicant__id_number", "enterprise__name")
 
 
 def _pk(subject: str) -> int:
@@ -29,10 +33,10 @@ def _info(subject: str, application: Application | None) -> SubjectInfo:
 
 
 def describe(subject: str) -> SubjectInfo:
-    return _info(subject, Application.objects.select_related(*_RELATED).filter(pk=_pk(subject)).first())
+    return _info(subject, Application.objects.select_related(*_RELATED).only(*_FIELDS).filter(pk=_pk(subject)).first())
 
 
 def describe_many(subjects: list[str]) -> dict[str, SubjectInfo]:
     """A worklist page's cases in one query."""
-    found = Application.objects.select_related(*_RELATED).in_bulk({_pk(s) for s in subjects})
+    found = Application.objects.select_related(*_RELATED).only(*_FIELDS).in_bulk({_pk(s) for s in subjects})
     return {subject: _info(subject, found.get(_pk(subject))) for subject in subjects}

@@ -38,7 +38,9 @@ class TaskOut(Schema):
 class TaskFilter(Schema):
     scope: Literal["all", "mine", "unclaimed", "done"] = "all"
     status: Literal["", "open", "claimed", "completed", "cancelled"] = ""
-    sort: Literal["oldest", "newest", "due"] = "oldest"
+    sort: Literal["oldest", "newest", "due", "finished"] | None = Field(
+        None, description="oldest, newest or due for open tasks (default oldest); finished (default), newest or "
+                          "oldest for scope=done.")
     organisation: str = Field("", description="Only this department (its code).")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0)
@@ -70,7 +72,8 @@ def task_list(request: HttpRequest, filters: Query[TaskFilter]) -> list[dict[str
         orgs, _tasks = selectors.access_worklist(user=request.user)
         organisation_id = next((o.pk for o in orgs if o.code == filters.organisation), -1)
     _orgs, tasks = selectors.access_worklist(user=request.user, organisation_id=organisation_id,
-                                             scope=filters.scope, status=filters.status, sort=filters.sort)
+                                             scope=filters.scope, status=filters.status,
+                                             sort=filters.sort or selectors.sort_for(filters.scope, ""))
     window = list(tasks[filters.offset:filters.offset + filters.limit])
     subjects = describe_subjects(task.instance.subject for task in window)
     return [_out(task, request.user, subjects[task.instance.subject]) for task in window]

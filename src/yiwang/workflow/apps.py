@@ -8,7 +8,12 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Collaborative handling (协同办理)")
 
     def ready(self) -> None:
+        from yiwang.core.public import clocks_moved
+
         from . import audit_actions  # noqa: F401
+        from .services import task_due_dates_follow
+
+        clocks_moved.connect(task_due_dates_follow, dispatch_uid="workflow.task_due_dates_follow")
         menus()
         clocks()
 

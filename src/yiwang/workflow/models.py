@@ -142,6 +142,9 @@ class DepartmentTask(models.Model):
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     clock = models.OneToOneField("core.Clock", verbose_name=_("clock"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    # A copy of the clock's due date, so that a department's open tasks are read in deadline order from an
+    # index of this table (ADR 0027); kept in step by services (pause, resume, stop) and core's clocks_moved.
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -159,8 +162,17 @@ class DepartmentTask(models.Model):
             models.Index(fields=["organisation", "status", "created_at"], name="workflow_task_worklist_idx"),
             # a department's tasks in the worklist's order: "finished" and "all" pages without sorting them all
             models.Index(fields=["organisation", "created_at", "id"], name="workflow_task_org_created_idx"),
-            # "claimed by me": a handler's claimed tasks, without reading everything they ever completed
-            models.Index(fields=["assignee", "status", "created_at"], name="workflow_task_assignee_idx"),
+            # "claimed by me": a handler's claimed tasks in one department, in arrival order, without reading
+            # everything they ever completed nor every task of the department
+            models.Index(fields=["assignee", "organisation", "created_at", "id"], name="workflow_task_mine_idx",
+                         condition=models.Q(status="claimed")),
+            # a department's open tasks in deadline order (the "due" sort), without joining and sorting clocks
+            models.Index(fields=["organisation", "due_on", "created_at", "id"], name="workflow_task_org_due_idx",
+                         condition=models.Q(status__in=["open", "claimed"])),
+            # a department's finished tasks, most recently finished first (the "finished" scope's default order);
+            # status included: the capped count of a department's finished tasks is an index-only scan
+            models.Index(fields=["organisation", "-completed_at", "-id"], name="workflow_task_org_finished_idx",
+                         include=["status"], condition=models.Q(completed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

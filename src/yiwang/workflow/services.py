@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from yiwang.audit.public import audit_record
 from yiwang.core.public import (
+    Clock,
     ClockState,
     ServiceError,
     ValidationFailed,
@@ -227,7 +229,7 @@ def _task_created(instance: ProcessInstance, spiff_task: Any, by: User | None,
                         limit_days=limit) if limit > 0 else None
     task = DepartmentTask.objects.create(
         instance=instance, organisation=orgs[org_id], role=assignment["role"], name=assignment["name"],
-        bpmn_id=bpmn_id, engine_task_id=spiff_task.id, clock=clock,
+        bpmn_id=bpmn_id, engine_task_id=spiff_task.id, clock=clock, due_on=clock.due_on if clock else None,
     )
     TaskAction.objects.create(task=task, kind=TaskActionKind.CREATED, actor=by)
     facts = {"task": task.pk, "subject": instance.subject, "organisation": orgs[org_id].code, "role": task.role,
@@ -240,6 +242,20 @@ def _task_created(instance: ProcessInstance, spiff_task: Any, by: User | None,
 def _stop_clock(task: DepartmentTask) -> None:
     if task.clock is not None and task.clock.state != ClockState.STOPPED:
         clock_stop(clock=task.clock, on=max(timezone.localdate(), task.clock.started_on))
+        _due_follows(task)
+
+
+def _due_follows(task: DepartmentTask) -> None:
+    """The task's copy of its clock's due date, after the clock moved (pause, resume, stop)."""
+    if task.clock is not None and task.due_on != task.clock.due_on:
+        task.due_on = task.clock.due_on
+        DepartmentTask.objects.filter(pk=task.pk).update(due_on=task.due_on)
+
+
+def task_due_dates_follow(*, clock_ids: list[int], **_signal: Any) -> int:
+    """core's ``clocks_moved``: a calendar change moved these clocks; their tasks' copies follow."""
+    return DepartmentTask.objects.filter(clock_id__in=clock_ids).update(
+        due_on=Subquery(Clock.objects.filter(pk=OuterRef("clock_id")).values("due_on")[:1]))
 
 
 def _task_cancel(task: DepartmentTask, *, by: User | None, reason: str) -> None:
@@ -674,6 +690,7 @@ def subject_clocks_pause(*, subject: str, reason: str, on: dt.date | None = None
         for task in tasks:
             if task.clock is not None:
                 clock_pause(clock=task.clock, reason=reason, on=on)
+                _due_follows(task)
                 paused += 1
         return paused
 
@@ -687,5 +704,6 @@ def subject_clocks_resume(*, subject: str, on: dt.date | None = None) -> int:
         for task in tasks:
             if task.clock is not None:
                 clock_resume(clock=task.clock, on=on)
+                _due_follows(task)
                 resumed += 1
         return resumed

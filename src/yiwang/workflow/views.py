@@ -7,13 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from yiwang.core.public import ValidationFailed
+from yiwang.core.public import CappedPaginator, ValidationFailed
 
 from . import selectors, services
 from .forms import CountersignAnswerForm, CountersignForm, DecisionForm, TransferForm
@@ -21,6 +21,9 @@ from .models import DepartmentTask, TaskStatus
 from .registry import describe_subject, describe_subjects
 
 PAGE_SIZE = 50
+LIST_CAP = 10_000  # rows a worklist pages through before it asks for a narrower filter (core.pagination)
+SORT_LABELS = {"oldest": gettext_lazy("Oldest first"), "newest": gettext_lazy("Newest first"),
+               "due": gettext_lazy("Deadline first"), "finished": gettext_lazy("Recently finished first")}
 
 
 def _show_errors(form: forms.Form, exc: ValidationFailed) -> None:
@@ -45,12 +48,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
     scope = scope if scope in selectors.SCOPES else "all"
     status = request.GET.get("status", "")
     status = status if status in TaskStatus.values else ""
-    sort = request.GET.get("sort", "oldest")
-    sort = sort if sort in selectors.SORTS else "oldest"
+    sort = selectors.sort_for(scope, request.GET.get("sort", ""))
     organisation_id = _int_or_none(request.GET.get("org"))
     orgs, tasks = selectors.access_worklist(user=request.user, organisation_id=organisation_id, scope=scope,
                                             status=status, sort=sort)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tasks, PAGE_SIZE, cap=LIST_CAP).get_page(request.GET.get("page"))
     subjects = describe_subjects(task.instance.subject for task in page.object_list)
     rows = [(task, subjects[task.instance.subject], services.holds_task_role(request.user, task))
             for task in page.object_list]
@@ -59,7 +61,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "organisation_id": organisation_id, "statuses": TaskStatus.choices,
         "scopes": [("all", _("Open tasks")), ("mine", _("Claimed by me")), ("unclaimed", _("Unclaimed")),
                    ("done", _("Finished"))],
-        "sorts": [("oldest", _("Oldest first")), ("newest", _("Newest first")), ("due", _("Deadline first"))],
+        "sorts": [(key, SORT_LABELS[key]) for key in selectors.SCOPE_SORTS[scope]],
         "countersigns": selectors.countersigns_for(user=request.user),
     }
     return render(request, "workflow/worklist.html", context)

@@ -57,6 +57,9 @@ def test_filter_by_department_code_and_bad_filters(api, single_definition, start
     assert len(api.get("/api/v1/workflow/tasks", {"organisation": "SWJ"}).json()) == 1
     assert api.get("/api/v1/workflow/tasks", {"organisation": "SCJGJ"}).status_code == 403
     assert api.get("/api/v1/workflow/tasks", {"scope": "everything"}).status_code == 422
+    by_deadline = api.get("/api/v1/workflow/tasks", {"scope": "done", "sort": "due"})
+    assert by_deadline.status_code == 422 and "sort" in by_deadline.json()["error"]["fields"]
+    assert api.get("/api/v1/workflow/tasks", {"scope": "done", "sort": "finished"}).json() == []
     assert services.holds_task_role(tax_handler, task_of(start(single_definition), "SWJ"))
 
 

@@ -443,6 +443,38 @@ def test_subject_clocks_pause_and_resume(single_definition, start):
     assert clock_state(task_of(instance, "SWJ")) == ClockState.RUNNING
 
 
+def test_the_task_keeps_its_clocks_due_date_through_pause_resume_and_a_calendar_change(single_definition, start):
+    """The worklist orders open tasks by the task's copy of the due date (ADR 0027): it must follow the clock."""
+    from yiwang.core.public import Clock, current_calendar
+    from yiwang.core.services import calendar_day_set
+
+    def copy_and_clock(task):
+        task.refresh_from_db()
+        return task.due_on, Clock.objects.get(pk=task.clock_id).due_on
+
+    instance = start(single_definition)
+    task = task_of(instance, "SWJ")
+    due, clock_due = copy_and_clock(task)
+    assert due is not None and due == clock_due
+    today = timezone.localdate()
+    services.subject_clocks_pause(subject=instance.subject, reason="补正", on=today)
+    services.subject_clocks_resume(subject=instance.subject, on=today + dt.timedelta(days=7))
+    resumed, clock_due = copy_and_clock(task)
+    assert resumed == clock_due and resumed > due  # a week of pause pushed the deadline back
+    # A working day between the resumption and the deadline becomes a holiday: core moves the clock, the task's
+    # copy follows.
+    calendar = current_calendar()
+    after_resume = today + dt.timedelta(days=8)
+    day = next(after_resume + dt.timedelta(days=n) for n in range(30)
+               if calendar.is_working_day(after_resume + dt.timedelta(days=n)))
+    assert day <= resumed
+    if day.year != today.year:
+        pytest.skip("the next working day is in a year whose calendar may not be loaded")
+    calendar_day_set(date=day, kind="holiday", name="测试")
+    moved, clock_due = copy_and_clock(task)
+    assert moved == clock_due and moved > resumed
+
+
 def test_state_survives_a_restart(parallel_definition, start, tax_handler, commerce_handler, finance_handler):
     """The engine state is only the row: a fresh load (as after a restart) continues the case."""
     instance = start(parallel_definition, {"form": {"foreign_capital": False}})

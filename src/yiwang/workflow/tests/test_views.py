@@ -56,6 +56,39 @@ def test_worklist_filters_and_sorts(handler_client, tax_handler, single_definiti
     assert first.pk != second.pk
 
 
+def test_finished_tasks_are_read_most_recently_finished_first_and_not_by_deadline(
+        handler_client, tax_handler, single_definition, start, described_subjects):
+    first, second = start(single_definition), start(single_definition)
+    services.task_approve(task=task_of(second, "SWJ"), by=tax_handler, opinion="同意")
+    services.task_approve(task=task_of(first, "SWJ"), by=tax_handler, opinion="同意")  # finished last
+    page = handler_client.get(reverse("workflow:worklist"), {"scope": "done", "sort": "due"})
+    assert page.status_code == 200 and page.context["sort"] == "finished"  # deadline order does not apply
+    assert [key for key, _label in page.context["sorts"]] == ["finished", "newest", "oldest"]
+    html = page.content.decode()
+    assert html.index("PD-1") < html.index("PD-2")
+    oldest = handler_client.get(reverse("workflow:worklist"), {"scope": "done", "sort": "oldest"}).content.decode()
+    assert oldest.index("PD-1") < oldest.index("PD-2")
+    newest = handler_client.get(reverse("workflow:worklist"), {"scope": "done", "sort": "newest"}).content.decode()
+    assert newest.index("PD-2") < newest.index("PD-1")
+    open_tasks = handler_client.get(reverse("workflow:worklist"), {"sort": "finished"})
+    assert open_tasks.context["sort"] == "oldest" and "due" in dict(open_tasks.context["sorts"])
+
+
+def test_a_long_list_says_it_shows_only_the_first_rows(handler_client, single_definition, start, described_subjects,
+                                                       monkeypatch):
+    from yiwang.workflow import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    monkeypatch.setattr(views, "LIST_CAP", 10)
+    for _n in range(11):
+        start(single_definition)
+    page = handler_client.get(reverse("workflow:worklist"), {"page": "3"})
+    paginator = page.context["page"].paginator
+    assert paginator.capped and paginator.num_pages == 2 and page.context["page"].number == 2
+    html = page.content.decode()
+    assert "More than 10 tasks" in html or "超过 10 项任务" in html
+
+
 def test_claim_from_the_worklist(handler_client, tax_handler, single_definition, start):
     task = task_of(start(single_definition), "SWJ")
     response = handler_client.post(reverse("workflow:task_claim", args=[task.pk]), {"next": "worklist"})
