@@ -2352,6 +2352,22 @@ ZH = {
     "Choose one of: %(sorts)s.": "请选择以下之一：%(sorts)s。",
     "More than %(n)s tasks: the first %(n)s are shown; narrow the filter to see the others":
         "超过 %(n)s 项任务：仅显示前 %(n)s 项；请缩小筛选范围以查看其余任务",
+    "Give the start as a date and time with its time zone.": "请给出带时区的开始日期和时间。",
+    "Give the moment as a date and time with its time zone.": "请给出带时区的日期和时间。",
+    "Counted round the clock; leave the working days empty.": "按自然小时连续计算；此时请勿填写工作日。",
+    "Give the limit in working days or in hours, not both.": "时限请按工作日或小时填写，不能同时填写。",
+    "Give the reply deadline in working days or in hours, not both.": "回复期限请按工作日或小时填写，不能同时填写。",
+    "limit (hours)": "时限（小时）",
+    "due at": "到期时间",
+    "stopped at": "停止时间",
+    "paused at": "暂停时间",
+    "resumed at": "恢复时间",
+    "The limit must be between 1 and %(max)d hours.": "时限必须在 1 至 %(max)d 小时之间。",
+    "Urgent: reply within (hours)": "紧急：回复时限（小时）",
+    "warning at": "预警时间",
+    "overdue after": "超期时间",
+    "A supervised clock needs a time limit in working days or in hours.": "受监察的计时器需要以工作日或小时计的时限。",
+    "An urgent reply deadline must be between 1 and 72 hours.": "紧急回复期限必须在 1 至 72 小时之间。",
 }
 
 

@@ -229,6 +229,8 @@ def clock_state_on(clock: Clock, day: dt.date | None = None,
 
     Pass ``calendar=current_calendar()`` and prefetch ``pauses`` when reading many clocks.
     """
+    if clock.limit_hours is not None:
+        raise ValueError("a clock in hours is read from its due_at, not in working days")
     day = day or timezone.localdate()
     calendar = calendar or current_calendar()
     plan = clock_plan(calendar, clock, list(clock.pauses.all()))

@@ -99,6 +99,13 @@ class Clock(models.Model):
         help_text=_("Working days spent paused; they do not count against the limit."),
     )
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    # A clock in hours (a rule that says "within 2 hours": hotline tickets, urgent supervision notices) counts
+    # natural hours from ``started_at`` round the clock, holidays included; its pauses add their length to
+    # ``due_at``. ``limit_days`` is 0 and the date fields are the local dates of the moments (ADR 0029).
+    limit_hours = models.PositiveIntegerField(_("limit (hours)"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -113,11 +120,23 @@ class Clock(models.Model):
                 | (~Q(state=ClockState.STOPPED) & Q(stopped_on__isnull=True)),
                 name="core_clock_stopped_on_iff_stopped",
             ),
+            models.CheckConstraint(
+                condition=Q(limit_hours__isnull=True, started_at__isnull=True, due_at__isnull=True,
+                            stopped_at__isnull=True)
+                | Q(limit_hours__gte=1, limit_days=0, started_at__isnull=False, due_at__isnull=False),
+                name="core_clock_hours_complete",
+            ),
         ]
         indexes = [models.Index(fields=["state", "provisional"], name="core_clock_state_prov_idx")]
 
     def __str__(self) -> str:
+        if self.in_hours:
+            return f"{self.purpose} ({self.started_at:%Y-%m-%d %H:%M} + {self.limit_hours} h)"
         return f"{self.purpose} ({self.started_on.isoformat()} + {self.limit_days})"
+
+    @property
+    def in_hours(self) -> bool:
+        return self.limit_hours is not None
 
 
 class ClockPause(models.Model):
@@ -127,6 +146,8 @@ class ClockPause(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     started_on = models.DateField(_("paused on"))
     ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+    started_at = models.DateTimeField(_("paused at"), null=True, blank=True)  # clocks in hours only
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     # Working days this pause added to the deadline once it ended (0 for a pause begun after the due
     # date: a late pause does not cure an overdue clock).
     working_days = models.PositiveIntegerField(_("working days paused"), null=True, blank=True)

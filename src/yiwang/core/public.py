@@ -15,7 +15,7 @@ from .errors import FieldErrors, NotFound, PermissionDeniedError, ServiceError, 
 from .menus import MenuItem, register_menu_item
 from .models import Clock, ClockPause, ClockState
 from .pagination import CappedPaginator
-from .services import clock_pause, clock_resume, clock_start, clock_stop
+from .services import clock_pause, clock_resume, clock_start, clock_start_hours, clock_stop
 from .signals import clocks_moved
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "demo_loaders", "register_demo_loader", "clocks_moved",
     "ClockState", "Deadline", "EncryptedTextField", "NotFound", "PermissionDeniedError",
     "ServiceError", "ValidationFailed", "add_working_days", "blind_index", "clock_pause", "clock_resume",
-    "clock_start", "clock_state_on", "clock_stop", "current_calendar", "decrypt", "encrypt", "is_working_day",
+    "clock_start", "clock_start_hours", "clock_state_on", "clock_stop", "current_calendar", "decrypt", "encrypt",
+    "is_working_day",
     "last_known_year", "mask", "working_days_between",
 ]

@@ -46,6 +46,7 @@ KIND_ALIASES = {
 }
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_LIMIT_DAYS = 3650
+MAX_LIMIT_HOURS = 24 * 366
 MAX_IMPORT_BYTES = 256 * 1024
 _AUDIT_LIST_MAX = 60
 
@@ -405,7 +406,8 @@ def _clocks_recompute(*, begin: dt.date, end: dt.date) -> int:
         | Q(pauses__started_on__lt=end, pauses__ended_on__gte=begin)
         | Q(pauses__started_on__lt=end, pauses__ended_on__isnull=True)
     )
-    ids = sorted(set(Clock.objects.exclude(state=ClockState.STOPPED).filter(touched).values_list("pk", flat=True)))
+    ids = sorted(set(Clock.objects.exclude(state=ClockState.STOPPED).filter(limit_hours__isnull=True)
+                     .filter(touched).values_list("pk", flat=True)))  # a clock in hours ignores the calendar
     if not ids:
         return 0
     calendar = current_calendar()
@@ -452,13 +454,18 @@ def _refresh(target: Clock, source: Clock) -> Clock:
     return target
 
 
+def _purpose(purpose: str, errors: _Errors) -> str:
+    purpose = (purpose or "").strip()
+    if not purpose or len(purpose) > 100:
+        errors.add("purpose", _("Say in at most 100 characters what the clock measures."))
+    return purpose
+
+
 @transaction.atomic
 def clock_start(*, purpose: str, started_on: dt.date, limit_days: int) -> Clock:
     """Start a clock of ``limit_days`` working days; day 1 is the first working day after ``started_on``."""
     errors = _Errors()
-    purpose = (purpose or "").strip()
-    if not purpose or len(purpose) > 100:
-        errors.add("purpose", _("Say in at most 100 characters what the clock measures."))
+    purpose = _purpose(purpose, errors)
     if isinstance(limit_days, bool) or not isinstance(limit_days, int) or not 1 <= limit_days <= MAX_LIMIT_DAYS:
         errors.add("limit_days", _("The limit must be between 1 and %(max)d working days.") % {"max": MAX_LIMIT_DAYS})
     errors.raise_if_any()
@@ -468,9 +475,50 @@ def clock_start(*, purpose: str, started_on: dt.date, limit_days: int) -> Clock:
 
 
 @transaction.atomic
-def clock_pause(*, clock: Clock, reason: str, on: dt.date | None = None) -> Clock:
+def clock_start_hours(*, purpose: str, started_at: dt.datetime, limit_hours: int) -> Clock:
+    """Start a clock of ``limit_hours`` natural hours from ``started_at``, for a rule stated in hours
+    ("contact the caller within 2 hours"): it runs round the clock, nights and holidays included (ADR 0029)."""
+    errors = _Errors()
+    purpose = _purpose(purpose, errors)
+    if (isinstance(limit_hours, bool) or not isinstance(limit_hours, int)
+            or not 1 <= limit_hours <= MAX_LIMIT_HOURS):
+        errors.add("limit_hours", _("The limit must be between 1 and %(max)d hours.") % {"max": MAX_LIMIT_HOURS})
+    if not isinstance(started_at, dt.datetime) or timezone.is_naive(started_at):
+        errors.add("started_at", _("Give the start as a date and time with its time zone."))
+    errors.raise_if_any()
+    due_at = started_at + dt.timedelta(hours=limit_hours)
+    return Clock.objects.create(purpose=purpose, started_on=timezone.localdate(started_at), limit_days=0,
+                                limit_hours=limit_hours, started_at=started_at, due_at=due_at,
+                                due_on=timezone.localdate(due_at))
+
+
+def _moment(at: dt.datetime | None, errors: _Errors) -> dt.datetime:
+    if at is None:
+        return timezone.now()
+    if not isinstance(at, dt.datetime) or timezone.is_naive(at):
+        errors.add("at", _("Give the moment as a date and time with its time zone."))
+        errors.raise_if_any()
+    return at
+
+
+def _pause_hours(locked: Clock, at: dt.datetime | None, errors: _Errors) -> dt.datetime:
+    at = _moment(at, errors)
+    assert locked.started_at is not None
+    if at < locked.started_at:
+        errors.add("at", _("A clock cannot pause before it started."))
+    last_end = locked.pauses.filter(ended_at__isnull=False).order_by("-ended_at").values_list(
+        "ended_at", flat=True).first()
+    if last_end is not None and at < last_end:
+        errors.add("at", _("A clock cannot pause before it last resumed (%(date)s).") % {
+            "date": timezone.localtime(last_end).strftime("%Y-%m-%d %H:%M")})
+    return at
+
+
+@transaction.atomic
+def clock_pause(*, clock: Clock, reason: str, on: dt.date | None = None, at: dt.datetime | None = None) -> Clock:
     """Stop a running clock from counting from the day after ``on`` (e.g. a supplement notice 补正通知
-    or a third-party consultation sent on ``on``: that day still counts)."""
+    or a third-party consultation sent on ``on``: that day still counts). A clock in hours stops at the
+    moment ``at`` (default now; ``on`` does not apply to it)."""
     on = on or timezone.localdate()
     locked = _locked(clock)
     errors = _Errors()
@@ -479,6 +527,14 @@ def clock_pause(*, clock: Clock, reason: str, on: dt.date | None = None) -> Cloc
         errors.add("clock", _("Only a running clock can be paused."))
     if not reason or len(reason) > 200:
         errors.add("reason", _("Give the reason for the pause in at most 200 characters."))
+    if locked.in_hours:
+        at = _pause_hours(locked, at, errors)
+        errors.raise_if_any()
+        ClockPause.objects.create(clock=locked, reason=reason, started_on=timezone.localdate(at), started_at=at)
+        locked.state = ClockState.PAUSED
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["state", "updated_at"])
+        return _refresh(clock, locked)
     if on < locked.started_on:
         errors.add("on", _("A clock cannot pause before it started."))
     last_end = locked.pauses.filter(ended_on__isnull=False).order_by("-ended_on").values_list(
@@ -493,10 +549,13 @@ def clock_pause(*, clock: Clock, reason: str, on: dt.date | None = None) -> Cloc
     return _refresh(clock, locked)
 
 
-def _close_pause(locked: Clock, on: dt.date, errors: _Errors) -> None:
+def _close_pause(locked: Clock, on: dt.date, errors: _Errors, at: dt.datetime | None = None) -> None:
     pause = locked.pauses.filter(ended_on__isnull=True).first()
     if pause is None:  # state says paused but no open pause: a data error, not the caller's
         raise ValidationFailed(_("This clock has no open pause."), field_errors={"clock": [_("No open pause.")]})
+    if locked.in_hours:
+        _close_pause_hours(locked, pause, _moment(at, errors), errors)
+        return
     if on < pause.started_on:
         errors.add("on", _("A clock cannot resume before it paused (%(date)s).") % {"date": pause.started_on})
     errors.raise_if_any()
@@ -507,11 +566,27 @@ def _close_pause(locked: Clock, on: dt.date, errors: _Errors) -> None:
         ClockPause.objects.bulk_update(changed, ["working_days"])
 
 
+def _close_pause_hours(locked: Clock, pause: ClockPause, at: dt.datetime, errors: _Errors) -> None:
+    """A clock in hours: the pause's length pushes the deadline back, unless it began after the deadline
+    (a late pause does not cure an overdue clock)."""
+    assert pause.started_at is not None and locked.due_at is not None
+    if at < pause.started_at:
+        errors.add("at", _("A clock cannot resume before it paused (%(date)s).") % {
+            "date": timezone.localtime(pause.started_at).strftime("%Y-%m-%d %H:%M")})
+    errors.raise_if_any()
+    pause.ended_at, pause.ended_on = at, timezone.localdate(at)
+    pause.save(update_fields=["ended_at", "ended_on"])
+    if pause.started_at < locked.due_at:
+        locked.due_at += at - pause.started_at
+        locked.due_on = timezone.localdate(locked.due_at)
+
+
 @transaction.atomic
-def clock_resume(*, clock: Clock, on: dt.date | None = None) -> Clock:
+def clock_resume(*, clock: Clock, on: dt.date | None = None, at: dt.datetime | None = None) -> Clock:
     """Let a paused clock count again from the day after ``on`` (e.g. the day the supplement arrived).
 
-    The working days after the pause day up to and including ``on`` extend the deadline.
+    The working days after the pause day up to and including ``on`` extend the deadline. A clock in
+    hours counts again from the moment ``at`` (default now); the pause's length extends its deadline.
     """
     on = on or timezone.localdate()
     locked = _locked(clock)
@@ -519,28 +594,37 @@ def clock_resume(*, clock: Clock, on: dt.date | None = None) -> Clock:
     if locked.state != ClockState.PAUSED:
         errors.add("clock", _("Only a paused clock can resume."))
         errors.raise_if_any()
-    _close_pause(locked, on, errors)
+    _close_pause(locked, on, errors, at)
     locked.state = ClockState.RUNNING
     locked.updated_at = timezone.now()
-    locked.save(update_fields=["state", "due_on", "provisional", "paused_days", "updated_at"])
+    locked.save(update_fields=["state", "due_on", "due_at", "provisional", "paused_days", "updated_at"])
     return _refresh(clock, locked)
 
 
 @transaction.atomic
-def clock_stop(*, clock: Clock, on: dt.date | None = None) -> Clock:
-    """Stop a clock for good (the matter was decided or withdrawn); a paused clock's pause ends on ``on``."""
-    on = on or timezone.localdate()
+def clock_stop(*, clock: Clock, on: dt.date | None = None, at: dt.datetime | None = None) -> Clock:
+    """Stop a clock for good (the matter was decided or withdrawn); a paused clock's pause ends on ``on``.
+    A clock in hours stops at the moment ``at`` (default now)."""
     locked = _locked(clock)
     errors = _Errors()
+    if locked.in_hours:
+        at = _moment(at, errors)
+        on = timezone.localdate(at)
+        assert locked.started_at is not None
+        if at < locked.started_at:
+            errors.add("at", _("A clock cannot stop before it started."))
+    on = on or timezone.localdate()
     if locked.state == ClockState.STOPPED:
         errors.add("clock", _("This clock has already stopped."))
     if on < locked.started_on:
         errors.add("on", _("A clock cannot stop before it started."))
     errors.raise_if_any()
     if locked.state == ClockState.PAUSED:
-        _close_pause(locked, on, errors)
+        _close_pause(locked, on, errors, at)
     locked.state = ClockState.STOPPED
     locked.stopped_on = on
+    locked.stopped_at = at if locked.in_hours else None
     locked.updated_at = timezone.now()
-    locked.save(update_fields=["state", "stopped_on", "due_on", "provisional", "paused_days", "updated_at"])
+    locked.save(update_fields=["state", "stopped_on", "stopped_at", "due_on", "due_at", "provisional", "paused_days",
+                               "updated_at"])
     return _refresh(clock, locked)

@@ -45,6 +45,7 @@ class CardOut(Schema):
     reference: str
     label: str
     due_on: dt.date
+    due_at: dt.datetime | None = Field(None, description="Clocks in hours only: the due moment.")
 
 
 class RatingIn(Schema):
@@ -92,7 +93,8 @@ def assessment_of_month(request: HttpRequest, month: str) -> list[Any]:
 @router.get("/supervision/cards", response=list[CardOut], summary="Yellow and red cards you may see (latest 200)")
 def cards(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"grade": w.grade, "yellow_at": w.yellow_at, "red_at": w.red_at, "organisation_id": w.organisation_id,
-             "kind": w.kind, "reference": w.reference, "label": w.label, "due_on": w.due_on}
+             "kind": w.kind, "reference": w.reference, "label": w.label, "due_on": w.due_on,
+             "due_at": w.due_at}
             for w in selectors.cards_for(user=request.user)[:200]]
 
 

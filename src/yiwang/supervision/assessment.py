@@ -107,7 +107,10 @@ def department_assessment(*, start: dt.date, end: dt.date,
 
     watches = scoped(Watch.objects.exclude(kind__startswith=ASSESSED_KINDS_EXCLUDE_PREFIX))
     closed = (watches.filter(stopped_on__gte=start, stopped_on__lte=end)
-              .annotate(late=Case(When(stopped_on__gt=F("due_on"), then=Value(1)), default=Value(0),
+              # late: stopped after the due day, or (a clock in hours, ADR 0029) after the due moment
+              .annotate(late=Case(When(Q(due_at__isnull=True, stopped_on__gt=F("due_on"))
+                                       | Q(due_at__isnull=False, stopped_at__gt=F("due_at")), then=Value(1)),
+                                  default=Value(0),
                                   output_field=IntegerField()))
               .values("organisation_id", "used_days", "late").annotate(n=Count("id")).order_by())
     for item in closed:

@@ -39,6 +39,9 @@ class NoticeForm(forms.Form):
     text = forms.CharField(label=_("What the department must explain or do"), max_length=4000, required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
     reply_days = forms.IntegerField(label=_("Reply within (working days)"), min_value=1, max_value=60, required=False)
+    reply_hours = forms.IntegerField(label=_("Urgent: reply within (hours)"), min_value=1, max_value=72,
+                                     required=False,
+                                     help_text=_("Counted round the clock; leave the working days empty."))
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

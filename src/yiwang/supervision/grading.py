@@ -38,6 +38,24 @@ def used_days(calendar: _Calendar, *, started_on: dt.date, stopped_on: dt.date, 
     return max(0, calendar.count_working_days(started_on, stopped_on)[0] - paused_days)
 
 
+def grade_moments(*, started_at: dt.datetime, limit_hours: int, due_at: dt.datetime,
+                  warn_percent: int) -> tuple[dt.datetime, dt.datetime]:
+    """``(warn_at, overdue_at)`` of a clock in natural hours: the moment ``warn_percent`` % of the limit is
+    used, and the due moment, after which it is overdue. The closed pauses are already in ``due_at``
+    (core pushed it back by their length); they push the warning back as much."""
+    paused = due_at - started_at - dt.timedelta(hours=limit_hours)
+    warn_after = dt.timedelta(seconds=limit_hours * 3600 * warn_percent // 100)
+    return started_at + warn_after + paused, due_at
+
+
+def grade_at(moment: dt.datetime, warn_at: dt.datetime, overdue_at: dt.datetime) -> str:
+    if moment > overdue_at:
+        return "red"
+    if moment >= warn_at:
+        return "yellow"
+    return "normal"
+
+
 def grade_on(day: dt.date, warn_on: dt.date, overdue_on: dt.date) -> str:
     if day >= overdue_on:
         return "red"

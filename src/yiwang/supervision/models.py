@@ -47,6 +47,13 @@ class Watch(models.Model):
     overdue_on = models.DateField(_("overdue from"))
     used_days = models.PositiveIntegerField(_("working days used"), null=True, blank=True,
                                             help_text=_("Set when the clock has stopped."))
+    # A clock in hours (core's ``limit_hours``): graded by the moment, not the day (ADR 0029); the date fields
+    # above hold the local dates of these moments (``limit_days`` 0), so lists and the assessment read both kinds.
+    limit_hours = models.PositiveIntegerField(_("limit (hours)"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("overdue after"), null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.NORMAL)
     yellow_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     red_at = models.DateTimeField(_("red card at"), null=True, blank=True)

@@ -21,6 +21,7 @@ from yiwang.core.public import (
     FieldErrors,
     PermissionDeniedError,
     clock_start,
+    clock_start_hours,
     clock_stop,
     current_calendar,
 )
@@ -28,7 +29,7 @@ from yiwang.identity.public import Organisation, Role, StaffRole, User, has_role
 from yiwang.notifications.public import notification_send
 
 from . import selectors
-from .grading import grade_dates, used_days
+from .grading import grade_dates, grade_moments, used_days
 from .models import (
     BAD_SCORES,
     AppealStatus,
@@ -63,15 +64,23 @@ def warn_percent_for(kind: str) -> int:
 
 
 def _copy_of_clock(clock: Clock, warn_percent: int, calendar: Any) -> dict[str, Any]:
-    warn_on, overdue_on = grade_dates(calendar, started_on=clock.started_on, limit_days=clock.limit_days,
-                                      paused_days=clock.paused_days, warn_percent=warn_percent)
-    return {
+    copy = {
         "clock_state": clock.state, "started_on": clock.started_on, "limit_days": clock.limit_days,
         "due_on": clock.due_on, "paused_days": clock.paused_days, "stopped_on": clock.stopped_on,
-        "warn_on": warn_on, "overdue_on": overdue_on,
         "used_days": None if clock.stopped_on is None else used_days(
             calendar, started_on=clock.started_on, stopped_on=clock.stopped_on, paused_days=clock.paused_days),
+        "limit_hours": clock.limit_hours, "due_at": clock.due_at, "stopped_at": clock.stopped_at,
+        "warn_at": None, "overdue_at": None,
     }
+    if clock.limit_hours is not None:  # a clock in hours: graded by the moment (ADR 0029)
+        assert clock.started_at is not None and clock.due_at is not None
+        warn_at, overdue_at = grade_moments(started_at=clock.started_at, limit_hours=clock.limit_hours,
+                                            due_at=clock.due_at, warn_percent=warn_percent)
+        return copy | {"warn_at": warn_at, "overdue_at": overdue_at, "warn_on": timezone.localdate(warn_at),
+                       "overdue_on": timezone.localdate(overdue_at) + dt.timedelta(days=1)}
+    warn_on, overdue_on = grade_dates(calendar, started_on=clock.started_on, limit_days=clock.limit_days,
+                                      paused_days=clock.paused_days, warn_percent=warn_percent)
+    return copy | {"warn_on": warn_on, "overdue_on": overdue_on}
 
 
 # --- watching clocks ----------------------------------------------------------------------------------------
@@ -103,19 +112,29 @@ def clock_watch(*, clock: Clock, kind: str, subject: str, label: str, reference:
 
 
 @transaction.atomic
-def clock_open(*, kind: str, subject: str, label: str, limit_days: Any, started_on: dt.date | None = None,
+def clock_open(*, kind: str, subject: str, label: str, limit_days: Any = None, limit_hours: Any = None,
+               started_on: dt.date | None = None, started_at: dt.datetime | None = None,
                reference: str = "", url: str = "", organisation: Organisation | None = None,
                user: User | None = None, warn_percent: int | None = None) -> Watch:
-    """Start a core clock of ``limit_days`` working days and watch it, in one step (complaints,
-    rectifications and notices use this; so may any module that has no clock of its own yet)."""
+    """Start a core clock of ``limit_days`` working days — or, where the rule is in hours, of
+    ``limit_hours`` natural hours from ``started_at`` (default now; ADR 0029) — and watch it, in one step
+    (complaints, rectifications and notices use this; so may any module that has no clock of its own yet)."""
     errors = FieldErrors()
-    if limit_days is None or limit_days == "":
-        errors.add("limit_days", _("A supervised clock needs a time limit in working days."))
-    elif isinstance(limit_days, bool) or not isinstance(limit_days, int) or not 1 <= limit_days <= MAX_LIMIT_DAYS:
+    no_days, no_hours = limit_days in (None, ""), limit_hours in (None, "")
+    if no_days and no_hours:
+        errors.add("limit_days", _("A supervised clock needs a time limit in working days or in hours."))
+    elif not no_days and not no_hours:
+        errors.add("limit_hours", _("Give the limit in working days or in hours, not both."))
+    elif not no_days and (isinstance(limit_days, bool) or not isinstance(limit_days, int)
+                          or not 1 <= limit_days <= MAX_LIMIT_DAYS):
         errors.add("limit_days", _("The limit must be between 1 and %(max)d working days.") % {"max": MAX_LIMIT_DAYS})
     errors.raise_if_any(_("The clock cannot be started."))
-    clock = clock_start(purpose=f"{kind} {label}"[:100], started_on=started_on or timezone.localdate(),
-                        limit_days=limit_days)
+    if not no_hours:
+        clock = clock_start_hours(purpose=f"{kind} {label}"[:100], started_at=started_at or timezone.now(),
+                                  limit_hours=limit_hours)
+    else:
+        clock = clock_start(purpose=f"{kind} {label}"[:100], started_on=started_on or timezone.localdate(),
+                            limit_days=limit_days)
     return clock_watch(clock=clock, kind=kind, subject=subject, label=label, reference=reference, url=url,
                        organisation=organisation, user=user, warn_percent=warn_percent)
 
@@ -175,6 +194,11 @@ def watches_sync(calendar: Any = None, *, since: dt.datetime | None = None) -> i
     candidates = Watch.objects.exclude(clock_state=ClockState.STOPPED)
     if since is not None:
         candidates = candidates.filter(clock__updated_at__gte=since)
+    # Clocks in hours: few, and core's services (whose saves signals.py follows) are all that move them.
+    in_hours = list(candidates.filter(changed, limit_hours__isnull=False).select_related("clock"))
+    for watch in in_hours:
+        Watch.objects.filter(pk=watch.pk).update(**_copy_of_clock(watch.clock, watch.warn_percent, calendar))
+    candidates = candidates.filter(limit_hours__isnull=True)
     rows = list(candidates.filter(changed).values_list(
         "pk", "warn_percent", "clock__state", "clock__started_on", "clock__limit_days", "clock__due_on",
         "clock__paused_days", "clock__stopped_on"))
@@ -192,7 +216,7 @@ def watches_sync(calendar: Any = None, *, since: dt.datetime | None = None) -> i
         Watch.objects.filter(pk__in=pks).update(clock_state=state, due_on=due_on, paused_days=paused_days,
                                                 stopped_on=stopped_on, warn_on=warn_on, overdue_on=overdue_on,
                                                 used_days=used)
-    return len(rows)
+    return len(rows) + len(in_hours)
 
 
 # --- the sweep ----------------------------------------------------------------------------------------------
@@ -213,14 +237,17 @@ def grade_open_clocks(*, today: dt.date, now: dt.datetime) -> tuple[int, int, in
     yellow → red; a clock that passed both thresholds since the last run gets both moments, ``now``), and
     record the run. Paused clocks keep their grade (their time does not run).
     Returns (yellow cards, red cards, all cards) this run gave."""
-    overdue = Q(overdue_on__lte=today)
-    Watch.objects.filter(clock_state=ClockState.RUNNING).filter(
-        Q(grade=Grade.NORMAL, warn_on__lte=today) | Q(grade=Grade.YELLOW, overdue_on__lte=today)
-    ).update(
-        grade=Case(When(overdue, then=Value(Grade.RED)), default=Value(Grade.YELLOW)),
-        yellow_at=Coalesce(F("yellow_at"), Value(now)),
-        red_at=Case(When(overdue, then=Value(now)), default=F("red_at")),
-    )
+    # Clocks in working days by the day; clocks in hours (ADR 0029), a handful, by the moment.
+    for running, overdue, warned in (
+        (Q(clock_state=ClockState.RUNNING, overdue_at__isnull=True), Q(overdue_on__lte=today), Q(warn_on__lte=today)),
+        (Q(clock_state=ClockState.RUNNING, overdue_at__isnull=False), Q(overdue_at__lt=now), Q(warn_at__lte=now)),
+    ):
+        moving = (Q(grade=Grade.NORMAL) & warned) | (Q(grade=Grade.YELLOW) & overdue)
+        Watch.objects.filter(running).filter(moving).update(
+            grade=Case(When(overdue, then=Value(Grade.RED)), default=Value(Grade.YELLOW)),
+            yellow_at=Coalesce(F("yellow_at"), Value(now)),
+            red_at=Case(When(overdue, then=Value(now)), default=F("red_at")),
+        )
     counts = Watch.objects.aggregate(yellow=Count("id", filter=Q(yellow_at=now)), red=Count("id", filter=Q(red_at=now)))
     yellow, red = counts["yellow"], counts["red"]
     SweepRun.objects.create(at=now, today=today, yellow=yellow, red=red,
@@ -286,8 +313,10 @@ class _Digest:
 def _line(row: dict[str, Any], moments: set[dt.datetime]) -> tuple[dt.date, int, str]:
     grade = _("Red card (overdue)") if row["red_at"] in moments else _("Yellow card (warning)")
     ref = f" {row['reference']}" if row["reference"] else ""
+    due = (timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M") if row["due_at"] is not None
+           else row["due_on"].isoformat())  # a clock in hours is due at a moment (ADR 0029)
     return row["due_on"], row["pk"], _("%(grade)s: %(label)s%(ref)s — due %(due)s") % {
-        "grade": grade, "label": row["label"], "ref": ref, "due": row["due_on"].isoformat()}
+        "grade": grade, "label": row["label"], "ref": ref, "due": due}
 
 
 def _digests(pending: Any, moments: list[dt.datetime], office: list[int]) -> dict[int, _Digest]:
@@ -297,7 +326,7 @@ def _digests(pending: Any, moments: list[dt.datetime], office: list[int]) -> dic
     moment_set = set(moments)
     counting = {"yellow": Count("id", filter=Q(yellow_at__in=moments)),
                 "red": Count("id", filter=Q(red_at__in=moments))}
-    fields = ("pk", "due_on", "reference", "label", "red_at")
+    fields = ("pk", "due_on", "due_at", "reference", "label", "red_at")
     digests: dict[int, _Digest] = defaultdict(_Digest)
     if office:
         total = pending.aggregate(**counting)
@@ -379,9 +408,10 @@ def cards_notify(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def notice_issue(*, by: Any, organisation: Organisation | None, text: str, reply_days: Any = None,
-                 watch: Watch | None = None) -> Notice:
+                 reply_hours: Any = None, watch: Watch | None = None) -> Notice:
     """The supervision office presses a department (about one watched clock, or in general) to reply
-    within ``reply_days`` working days (default ``YIWANG_SUPERVISION_NOTICE_REPLY_DAYS``)."""
+    within ``reply_days`` working days (default ``YIWANG_SUPERVISION_NOTICE_REPLY_DAYS``) or, when it is
+    urgent, within ``reply_hours`` hours, round the clock (a clock in hours, ADR 0029)."""
     selectors.access_office(user=by)
     errors = FieldErrors()
     if organisation is None and watch is not None:
@@ -390,13 +420,25 @@ def notice_issue(*, by: Any, organisation: Organisation | None, text: str, reply
         errors.add("organisation", _("Say which department the notice is for."))
     if not (text or "").strip():
         errors.add("text", _("Write what the department must explain or do."))
+    hours = None if reply_hours in (None, "") else reply_hours
     days = _setting("NOTICE_REPLY_DAYS", 5) if reply_days in (None, "") else reply_days
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+    if hours is not None:
+        if reply_days not in (None, ""):
+            errors.add("reply_hours", _("Give the reply deadline in working days or in hours, not both."))
+        elif isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 72:
+            errors.add("reply_hours", _("An urgent reply deadline must be between 1 and 72 hours."))
+    elif isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
         errors.add("reply_days", _("The reply deadline must be between 1 and 60 working days."))
     errors.raise_if_any(_("The notice cannot be issued."))
     assert organisation is not None
-    clock = clock_start(purpose=f"supervision notice {organisation.code}"[:100], started_on=timezone.localdate(),
-                        limit_days=days)
+    purpose = f"supervision notice {organisation.code}"[:100]
+    if hours is not None:
+        clock = clock_start_hours(purpose=purpose, started_at=timezone.now(), limit_hours=hours)
+        assert clock.due_at is not None
+        reply_by = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    else:
+        clock = clock_start(purpose=purpose, started_on=timezone.localdate(), limit_days=days)
+        reply_by = clock.due_on.isoformat()
     notice = Notice.objects.create(organisation=organisation, watch=watch, text=text.strip(), issued_by=by,
                                    clock=clock)
     clock_watch(clock=clock, kind="supervision.notice", subject=f"supervision.notice:{notice.pk}",
@@ -405,10 +447,11 @@ def notice_issue(*, by: Any, organisation: Organisation | None, text: str, reply
     for head in StaffRole.objects.filter(role=Role.DEPARTMENT_HEAD, organisation=organisation,
                                          user__is_active=True).select_related("user"):
         notification_send(recipient=head.user, subject=_("Supervision notice (督办): reply by %(date)s") % {
-            "date": clock.due_on.isoformat()}, body=notice.text, url="/workbench/supervision/work/",
+            "date": reply_by}, body=notice.text, url="/workbench/supervision/work/",
             kind="supervision.notice")
     audit_record(action="supervision.notice.issue", actor=by, obj=notice,
-                 details={"organisation": organisation.code, "reply_days": days})
+                 details={"organisation": organisation.code,
+                          **({"reply_hours": hours} if hours is not None else {"reply_days": days})})
     return notice
 
 

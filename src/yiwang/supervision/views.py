@@ -174,7 +174,8 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_issue(request: HttpRequest) -> HttpResponse:
     return _post(request, sv_forms.NoticeForm, lambda d: services.notice_issue(
-        by=request.user, organisation=d["organisation"], text=d["text"], reply_days=d["reply_days"]),
+        by=request.user, organisation=d["organisation"], text=d["text"], reply_days=d["reply_days"],
+        reply_hours=d["reply_hours"]),
         _("The supervision notice has been issued."))
 
 

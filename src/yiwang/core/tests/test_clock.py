@@ -156,3 +156,80 @@ def test_correcting_a_day_moves_running_clocks_that_cover_it():
     services.calendar_day_set(date=D(2025, 3, 5), kind="holiday", name="测试")
     clock.refresh_from_db()
     assert clock.due_on == D(2025, 3, 11)
+
+
+# --- clocks in hours (ADR 0029) -----------------------------------------------------------------------------
+
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), SH)
+
+
+def test_a_clock_in_hours_runs_round_the_clock_through_a_holiday():
+    # 22:00 on Tue 28 Jan 2025 (Spring Festival holiday) + 4 hours = 02:00 on Wed 29 Jan, itself a holiday.
+    clock = services.clock_start_hours(purpose="hotline urgent contact", started_at=at(D(2025, 1, 28), 22),
+                                       limit_hours=4)
+    assert clock.in_hours and clock.limit_days == 0
+    assert (clock.due_at, clock.due_on, clock.started_on) == (at(D(2025, 1, 29), 2), D(2025, 1, 29), D(2025, 1, 28))
+    with pytest.raises(ValueError):
+        clock_state_on(clock)  # read in hours from due_at, not in working days
+
+
+def test_a_pause_in_hours_pushes_the_deadline_back_by_its_length_and_a_late_one_does_not():
+    day = D(2026, 3, 2)
+    clock = services.clock_start_hours(purpose="urgent notice", started_at=at(day, 10), limit_hours=4)
+    clock_pause(clock=clock, reason="等待来电人补充信息", at=at(day, 11))
+    assert clock.state == ClockState.PAUSED
+    clock_resume(clock=clock, at=at(day, 13, 30))
+    clock.refresh_from_db()
+    assert clock.due_at == at(day, 16, 30) and clock.state == ClockState.RUNNING
+    pause = clock.pauses.get()
+    assert (pause.started_at, pause.ended_at, pause.ended_on) == (at(day, 11), at(day, 13, 30), day)
+    clock_pause(clock=clock, reason="late", at=at(day, 17))  # after the deadline: cures nothing
+    clock_stop(clock=clock, at=at(day, 19))
+    clock.refresh_from_db()
+    assert (clock.state, clock.due_at, clock.stopped_at, clock.stopped_on) == (
+        ClockState.STOPPED, at(day, 16, 30), at(day, 19), day)
+    assert clock.pauses.filter(ended_at__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"limit_hours": 0}, "limit_hours"),
+    ({"limit_hours": True}, "limit_hours"),
+    ({"limit_hours": 24 * 400}, "limit_hours"),
+    ({"started_at": dt.datetime(2026, 3, 2, 10)}, "started_at"),  # noqa: DTZ001 (no time zone, on purpose)
+    ({"purpose": " "}, "purpose"),
+])
+def test_a_clock_in_hours_with_bad_input_is_refused_and_nothing_is_written(kwargs, field):
+    with pytest.raises(ValidationFailed) as caught:
+        services.clock_start_hours(**{"purpose": "x", "started_at": at(D(2026, 3, 2), 10), "limit_hours": 2, **kwargs})
+    assert field in caught.value.field_errors
+    assert not Clock.objects.exists()
+
+
+def test_impossible_moments_of_a_clock_in_hours_are_refused_and_change_nothing():
+    day = D(2026, 3, 2)
+    clock = services.clock_start_hours(purpose="urgent notice", started_at=at(day, 10), limit_hours=4)
+    with pytest.raises(ValidationFailed) as caught:
+        clock_pause(clock=clock, reason="x", at=at(day, 9))  # before it started
+    assert "at" in caught.value.field_errors
+    clock_pause(clock=clock, reason="x", at=at(day, 11))
+    for bad in (at(day, 10, 59), dt.datetime(2026, 3, 2, 12)):  # noqa: DTZ001 (before the pause; no time zone)
+        with pytest.raises(ValidationFailed) as caught:
+            clock_resume(clock=clock, at=bad)
+        assert "at" in caught.value.field_errors
+    clock.refresh_from_db()
+    assert clock.state == ClockState.PAUSED and clock.due_at == at(day, 14)
+    assert clock.pauses.get().ended_at is None
+
+
+def test_a_calendar_change_leaves_a_clock_in_hours_alone():
+    day = D(2026, 3, 3)  # an ordinary Tuesday
+    in_hours = services.clock_start_hours(purpose="urgent", started_at=at(day, 9), limit_hours=30)
+    in_days = clock_start(purpose="licence", started_on=D(2026, 3, 2), limit_days=5)
+    services.calendar_day_set(date=D(2026, 3, 4), kind="holiday", name="测试")
+    in_hours.refresh_from_db()
+    in_days.refresh_from_db()
+    assert in_hours.due_at == at(D(2026, 3, 4), 15) and in_days.due_on == D(2026, 3, 10)  # the day clock moved

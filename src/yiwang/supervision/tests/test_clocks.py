@@ -179,3 +179,81 @@ def test_a_calendar_change_that_moves_due_dates_in_bulk_is_caught_by_the_sweep(t
     assert result.synced == 1 and watch.due_on == dt.date(2026, 3, 17)
     assert (watch.warn_on, watch.overdue_on) == (dt.date(2026, 3, 13), dt.date(2026, 3, 18))
     assert watch.grade == Grade.NORMAL  # the 12th is now only the 7th working day of 10
+
+
+# --- clocks in hours (ADR 0029) ---------------------------------------------------------------------------------
+
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), SH)
+
+
+def test_a_clock_in_hours_is_graded_by_the_moment_through_the_night(tax, tax_handler, tax_head, supervisor):
+    # A 2-hour rule from 17:00 on a Friday: yellow at 18:36 (80 %), red after 19:00 — the evening counts.
+    friday = dt.date(2026, 3, 6)
+    watch = services.clock_open(kind="test.hotline", subject="test.hotline:1", label="紧急诉求回访", reference="T-1",
+                                limit_hours=2, started_at=at(friday, 17), organisation=tax, user=tax_handler)
+    assert (watch.limit_hours, watch.limit_days, watch.due_at) == (2, 0, at(friday, 19))
+    assert (watch.warn_at, watch.overdue_at) == (at(friday, 18, 36), at(friday, 19))
+    day_clock = watched(tax, start=friday)  # a day clock started the same day is not touched by the moments
+    services.sweep(today=friday, now=at(friday, 18, 35))
+    watch.refresh_from_db()
+    assert watch.grade == Grade.NORMAL
+    result = services.sweep(today=friday, now=at(friday, 18, 36))
+    watch.refresh_from_db()
+    assert (result.yellow, result.red) == (1, 0) and watch.grade == Grade.YELLOW
+    services.sweep(today=friday, now=at(friday, 19))  # the due moment itself is not overdue
+    watch.refresh_from_db()
+    assert watch.grade == Grade.YELLOW
+    result = services.sweep(today=friday, now=at(friday, 19, 1))
+    watch.refresh_from_db()
+    day_clock.refresh_from_db()
+    assert (result.yellow, result.red) == (0, 1) and watch.grade == Grade.RED and day_clock.grade == Grade.NORMAL
+    assert len(notices_to(tax_handler)) == 2 and len(notices_to(tax_head)) == 2 and len(notices_to(supervisor)) == 2
+    assert all("紧急诉求回访 T-1 — due 2026-03-06 19:00" in n.body for n in notices_to(tax_handler))
+    clock_stop(clock=watch.clock, at=at(friday, 21))
+    watch.refresh_from_db()
+    assert (watch.clock_state, watch.stopped_at) == ("stopped", at(friday, 21))
+
+
+def test_a_pause_of_a_clock_in_hours_moves_both_moments(tax):
+    day = dt.date(2026, 3, 9)
+    watch = services.clock_open(kind="test.hotline", subject="test.hotline:2", label="x", limit_hours=10,
+                                started_at=at(day, 8), organisation=tax)
+    clock_pause(clock=watch.clock, reason="等待来电人", at=at(day, 9))
+    services.sweep(today=day, now=at(day, 23))  # paused: not graded however late
+    watch.refresh_from_db()
+    assert watch.clock_state == "paused" and watch.grade == Grade.NORMAL
+    clock_resume(clock=watch.clock, at=at(day, 12))  # 3 hours paused
+    watch.refresh_from_db()
+    assert (watch.warn_at, watch.overdue_at) == (at(day, 19), at(day, 21))
+
+
+NAIVE = dt.datetime(2026, 3, 2, 9)  # noqa: DTZ001 (no time zone, on purpose)
+
+
+@pytest.mark.parametrize(("limits", "field"), [
+    ({}, "limit_days"), ({"limit_days": 3, "limit_hours": 4}, "limit_hours"), ({"limit_hours": 0}, "limit_hours"),
+    ({"limit_hours": 2, "started_at": NAIVE}, "started_at")])
+def test_a_clock_needs_exactly_one_valid_limit_and_nothing_is_written(tax, limits, field):
+    with pytest.raises(ValidationFailed) as caught:
+        services.clock_open(kind="test.case", subject="test.case:1", label="x", organisation=tax, **limits)
+    assert field in caught.value.field_errors
+    assert not Clock.objects.exists() and not Watch.objects.exists()
+
+
+def test_the_assessment_counts_a_clock_in_hours_late_by_the_moment(tax):
+    from yiwang.supervision.assessment import department_assessment
+
+    day = dt.date(2026, 3, 10)
+    on_time = services.clock_open(kind="test.hotline", subject="test.hotline:3", label="x", limit_hours=2,
+                                  started_at=at(day, 9), organisation=tax)
+    late = services.clock_open(kind="test.hotline", subject="test.hotline:4", label="y", limit_hours=2,
+                               started_at=at(day, 9), organisation=tax)
+    clock_stop(clock=on_time.clock, at=at(day, 10, 59))
+    clock_stop(clock=late.clock, at=at(day, 11, 1))  # the same day as its due moment, two minutes late
+    (row,) = [r for r in department_assessment(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+              if r.organisation_id == tax.pk]
+    assert (row.closed, row.on_time, row.overdue) == (2, 1, 1)

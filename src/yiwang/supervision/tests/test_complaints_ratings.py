@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -76,6 +78,24 @@ def test_the_office_issues_a_notice_and_the_department_replies(supervisor, tax, 
     notice.refresh_from_db()
     assert notice.replied_by == tax_handler and notice.clock.state == "stopped"
     assert Notification.objects.filter(recipient=supervisor, kind="supervision.notice").count() == 1
+
+
+def test_an_urgent_notice_runs_in_hours_round_the_clock(supervisor, tax, tax_head):
+    notice = services.notice_issue(by=supervisor, organisation=tax, text="今晚前说明系统中断原因", reply_hours=4)
+    clock = notice.clock
+    assert clock.due_at is not None and clock.started_at is not None
+    assert clock.limit_hours == 4 and clock.due_at - clock.started_at == dt.timedelta(hours=4)
+    assert Watch.objects.get(clock=clock).overdue_at == clock.due_at
+    (told,) = Notification.objects.filter(recipient=tax_head, kind="supervision.notice")
+    assert timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") in told.subject
+
+
+def test_a_notice_with_two_deadlines_or_a_bad_one_is_refused(supervisor, tax):
+    for days, hours in ((3, 4), (None, 73)):
+        with pytest.raises(ValidationFailed) as caught:
+            services.notice_issue(by=supervisor, organisation=tax, text="x", reply_days=days, reply_hours=hours)
+        assert set(caught.value.field_errors) == {"reply_hours"}
+    assert counts() == (0, 0, 0, 0, 0, 0)
 
 
 def test_a_notice_needs_the_office_a_department_and_a_text(supervisor, tax_head, tax):

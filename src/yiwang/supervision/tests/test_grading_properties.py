@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from yiwang.core.calendar import WorkingCalendar
 from yiwang.core.models import DayKind
 from yiwang.core.services import library_days
-from yiwang.supervision.grading import grade_dates, grade_on, used_days, warn_days
+from yiwang.supervision.grading import grade_at, grade_dates, grade_moments, grade_on, used_days, warn_days
 
 YEARS = (2024, 2025, 2026)
 _holidays: dict[dt.date, str] = {}
@@ -67,3 +67,34 @@ def test_the_warning_comes_on_a_working_day_no_later_than_the_due_date(start, li
 def test_used_days_of_a_stopped_clock_undo_adding_working_days(start, n, paused):
     stopped_on = CALENDAR.add_working_days(start, n + paused).date
     assert used_days(CALENDAR, started_on=start, stopped_on=stopped_on, paused_days=paused) == n
+
+
+# --- clocks in hours (ADR 0029): natural hours, the calendar plays no part -----------------------------------
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+MOMENTS = STARTS.flatmap(lambda d: st.integers(0, 24 * 60 - 1).map(
+    lambda minute: dt.datetime.combine(d, dt.time(), SHANGHAI) + dt.timedelta(minutes=minute)))
+
+
+def reading_in_hours(start: dt.datetime, limit: int, percent: int, paused: dt.timedelta, moment: dt.datetime) -> str:
+    """By definition, for a clock whose pauses (all before ``moment``) lasted ``paused``: time used against the
+    limit, whatever the day."""
+    used = moment - start - paused
+    if used > dt.timedelta(hours=limit):
+        return "red"
+    if used.total_seconds() * 100 >= percent * limit * 3600:
+        return "yellow"
+    return "normal"
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=MOMENTS, limit=st.integers(1, 72), percent=st.integers(1, 100),
+       paused_minutes=st.integers(0, 600), offset_minutes=st.integers(0, 100 * 60))
+def test_the_stored_moments_grade_every_moment_as_the_definition_does(start, limit, percent, paused_minutes,
+                                                                       offset_minutes):
+    paused = dt.timedelta(minutes=paused_minutes)
+    due_at = start + dt.timedelta(hours=limit) + paused  # what core stores after the pauses ended
+    warn_at, overdue_at = grade_moments(started_at=start, limit_hours=limit, due_at=due_at, warn_percent=percent)
+    assert start <= warn_at <= overdue_at == due_at
+    moment = start + paused + dt.timedelta(minutes=offset_minutes)
+    assert grade_at(moment, warn_at, overdue_at) == reading_in_hours(start, limit, percent, paused, moment)

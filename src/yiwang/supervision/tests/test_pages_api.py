@@ -130,3 +130,16 @@ def test_a_form_never_redirects_off_site(client, citizen, supervisor, tax):
     response = client.post(f"/workbench/supervision/complaints/{complaint.pk}/close/",
                            {"outcome": "upheld", "note": "n", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/workbench/supervision/work/"
+
+
+def test_the_office_issues_an_urgent_notice_in_hours_from_its_page(client, supervisor, tax, tax_head):
+    from yiwang.supervision.models import Notice
+
+    staff_login(client, supervisor)
+    client.post("/workbench/supervision/notices/",
+                {"organisation": tax.pk, "text": "请四小时内说明", "reply_hours": "4"})
+    notice = Notice.objects.get()
+    assert notice.clock.limit_hours == 4 and notice.organisation == tax
+    staff_login(client, tax_head)
+    due = timezone.localtime(notice.clock.due_at).strftime("%Y-%m-%d %H:%M")
+    assert f"Reply by {due}." in client.get("/workbench/supervision/work/").content.decode()
