@@ -8,4 +8,4 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and organisation")
 
     def ready(self) -> None:
-        from . import audit_actions, session_tracking, signals  # noqa: F401
+        from . import audit_actions, checks, session_tracking, signals  # noqa: F401

@@ -60,3 +60,18 @@ def test_an_unreachable_gateway_is_a_clear_error():
     backend = HttpGatewayBackend(url="https://sms.example.test/send", transport=httpx.MockTransport(down))
     with pytest.raises(sms.SmsDeliveryError, match="unreachable: ConnectTimeout"):
         backend.send("13800138000", "x")
+
+
+def test_the_deploy_check_refuses_the_console_backend_on_a_live_system(settings):
+    from django.core import checks
+
+    def errors() -> set[str]:
+        return {str(m.id) for m in checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])}
+
+    settings.DEBUG = False
+    settings.YIWANG_SMS_BACKEND = "yiwang.identity.sms.console.ConsoleBackend"
+    assert "yiwang.identity.E001" in errors()
+    settings.YIWANG_SMS_BACKEND = "yiwang.identity.sms.http.HttpGatewayBackend"
+    assert "yiwang.identity.E001" not in errors()
+    settings.DEBUG, settings.YIWANG_SMS_BACKEND = True, "yiwang.identity.sms.console.ConsoleBackend"
+    assert "yiwang.identity.E001" not in errors()  # development and the demo use the console
