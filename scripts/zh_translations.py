@@ -2368,6 +2368,11 @@ ZH = {
     "overdue after": "超期时间",
     "A supervised clock needs a time limit in working days or in hours.": "受监察的计时器需要以工作日或小时计的时限。",
     "An urgent reply deadline must be between 1 and 72 hours.": "紧急回复期限必须在 1 至 72 小时之间。",
+    "Reset someone's second factor (administrator)": "重置他人的双因素认证（管理员）",
+    "Another administrator must reset your own second factor.": "您本人的双因素认证须由另一位管理员重置。",
+    "Say in at most 200 characters why the second factor is reset.": "请用不超过 200 个字说明重置双因素认证的原因。",
+    "This account has no second factor to reset.": "该账户没有可重置的双因素认证。",
+    "The second factor cannot be reset.": "无法重置双因素认证。",
 }
 
 

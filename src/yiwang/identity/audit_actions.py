@@ -19,6 +19,7 @@ register_action("identity.otp.verify", _("Log in with the second factor"), secur
 register_action("identity.otp.verify_failed", _("Wrong second-factor code"), security=True)
 register_action("identity.otp.recovery_code_use", _("Log in with a recovery code"), security=True)
 register_action("identity.otp.recovery_codes_regenerate", _("Make new recovery codes"), security=True)
+register_action("identity.otp.reset", _("Reset someone's second factor (administrator)"), security=True)
 register_action("identity.user.session_timeout", _("Log out after inactivity"), security=True)
 # Citizen accounts, SMS codes, enterprise agents, assurance levels, sessions (docs/decisions/0013).
 register_action("identity.sms.code_sent", _("Send an SMS one-time code"), security=True)

@@ -135,6 +135,38 @@ def totp_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[s
     return device, codes
 
 
+def second_factor_reset(*, by: Any, user: User, reason: str) -> int:
+    """A platform administrator removes ``user``'s authenticator and recovery codes (a lost or replaced phone)
+    and ends their sessions: at the next login they must set up a new authenticator before any staff page.
+
+    Only a platform administrator may, never on their own account (a second administrator does it), and
+    always with a reason; the reset is audited. Returns the number of sessions ended.
+    """
+    from .selectors import deny, is_platform_admin
+    from .services_accounts import _end_sessions
+
+    if not is_platform_admin(by):
+        raise deny(by, "identity.otp.reset", obj=user)  # outside the transaction: the refusal stays recorded
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 200:
+        errors["reason"] = [str(_("Say in at most 200 characters why the second factor is reset."))]
+    if getattr(by, "pk", None) == user.pk:
+        errors["user"] = [str(_("Another administrator must reset your own second factor."))]
+    if not errors and not (TOTPDevice.objects.filter(user=user).exists()
+                           or StaticDevice.objects.filter(user=user).exists()):
+        errors["user"] = [str(_("This account has no second factor to reset."))]
+    if errors:
+        raise ValidationFailed(_("The second factor cannot be reset."), field_errors=errors)
+    with transaction.atomic():
+        removed = (TOTPDevice.objects.filter(user=user).delete()[0]
+                   + StaticDevice.objects.filter(user=user).delete()[0])
+        ended = _end_sessions(user)
+        audit_record(action="identity.otp.reset", actor=by, obj=user,
+                     details={"reason": reason, "devices_removed": removed, "sessions_ended": ended})
+    return ended
+
+
 def totp_device_install(*, user: User, key_hex: str) -> tuple[TOTPDevice, bool]:
     """Give ``user`` a confirmed authenticator with a known key, unless they have one (demo data only).
 

@@ -375,3 +375,51 @@ def test_a_platform_administrator_cannot_copy_a_colleague_s_authenticator(platfo
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
     page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
     assert device.key not in page
+
+
+def test_an_administrator_resets_a_lost_authenticator_ends_the_sessions_and_it_is_audited(platform_admin,
+                                                                                           tax_handler):
+    device = enrolled(tax_handler)
+    handler_client = Client()
+    password_login(handler_client, tax_handler)
+    handler_client.post(VERIFY, {"code": code_at(device, 1), "next": WORKBENCH})
+    assert handler_client.get(WORKBENCH).status_code == 200
+    out = StringIO()
+    call_command("otp", "reset", tax_handler.username, "--by", platform_admin.username, "--reason", "手机遗失",
+                 stdout=out)
+    assert "1 session(s) ended" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=tax_handler).exists() and otp.recovery_codes_left(tax_handler) == 0
+    assert handler_client.get(WORKBENCH)["Location"].startswith(LOGIN)  # the old session is gone
+    record = AuditRecord.objects.get(action="identity.otp.reset")
+    assert record.actor == platform_admin and record.details["reason"] == "手机遗失"
+    assert device.key not in str(record.details)
+    # at the next login the handler must set up a new authenticator before any staff page
+    fresh = Client()
+    password_login(fresh, tax_handler)
+    assert fresh.get(WORKBENCH)["Location"].startswith(SETUP)
+
+
+def test_only_another_administrator_resets_a_second_factor_with_a_reason(platform_admin, tax_handler, make_staff,
+                                                                         tax):
+    from django.core.exceptions import PermissionDenied
+
+    from yiwang.core.public import ValidationFailed
+    from yiwang.identity.models import Role
+
+    device = enrolled(tax_handler)
+    colleague = make_staff(tax, Role.DEPARTMENT_HEAD)
+    with pytest.raises(PermissionDenied):
+        otp.second_factor_reset(by=colleague, user=tax_handler, reason="x")
+    enrolled(platform_admin)
+    for by, user, reason, field in ((platform_admin, tax_handler, " ", "reason"),
+                                    (platform_admin, platform_admin, "自己", "user"),
+                                    (platform_admin, colleague, "没有设备", "user")):
+        with pytest.raises(ValidationFailed) as caught:
+            otp.second_factor_reset(by=by, user=user, reason=reason)
+        assert field in caught.value.field_errors
+    with pytest.raises(CommandError, match="not a platform administrator"):
+        call_command("otp", "reset", tax_handler.username, "--by", colleague.username, "--reason", "x",
+                     stdout=StringIO())
+    assert TOTPDevice.objects.get(user=tax_handler) == device and otp.recovery_codes_left(tax_handler) == 10
+    assert not AuditRecord.objects.filter(action="identity.otp.reset").exists()
+    assert AuditRecord.objects.filter(action="audit.access.denied", actor=colleague).count() == 2
