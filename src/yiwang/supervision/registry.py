@@ -32,6 +32,9 @@ class ClockKind:
     reference: str = "pk"  # ORM path to what staff quote (the case number)
     label_field: str = ""  # ORM path to a short description; the kind's label when empty
     url: Callable[[Any], str] | None = None  # the staff page of the subject, from its primary key
+    # Turns a batch of raw values read at ``reference`` into what staff quote, when the model holds only a key
+    # (a department task knows its case as "intake.application:42"; staff know it as its case number).
+    references: Callable[[list[str]], dict[str, str]] | None = None
     warn_percent: int | None = None  # None: settings.YIWANG_SUPERVISION_WARN_PERCENT (per-kind override there)
 
 

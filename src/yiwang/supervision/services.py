@@ -157,6 +157,7 @@ def _discover_kind(kind: ClockKind, calendar: Any) -> int:
     if not rows:
         return 0
     clocks = Clock.objects.in_bulk([row[clock_id] for row in rows])
+    quoted = kind.references(sorted({str(row[fields["reference"]]) for row in rows})) if kind.references else {}
     percent = warn_percent_for(kind.key)
     prefix = model._meta.label_lower
     watches = []
@@ -166,7 +167,8 @@ def _discover_kind(kind: ClockKind, calendar: Any) -> int:
         user = row.get(fields.get("user", ""))
         label = str(row.get(fields.get("label", ""), "") or kind.label)
         watches.append(Watch(
-            clock=clock, kind=kind.key, subject=f"{prefix}:{row['pk']}", reference=str(row[fields["reference"]])[:100],
+            clock=clock, kind=kind.key, subject=f"{prefix}:{row['pk']}",
+            reference=quoted.get(str(row[fields["reference"]]), str(row[fields["reference"]]))[:100],
             label=label[:200], url=(kind.url(row["pk"]) if kind.url else "")[:300],
             organisation_id=getattr(org, "pk", org), user_id=getattr(user, "pk", user), warn_percent=percent,
             **_copy_of_clock(clock, percent, calendar)))

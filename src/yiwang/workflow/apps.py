@@ -23,10 +23,16 @@ def clocks() -> None:
     from yiwang.supervision.public import ClockKind, register_clock_kind
 
     from .models import DepartmentTask
+    from .registry import describe_subjects
+
+    def case_numbers(subjects: list[str]) -> dict[str, str]:
+        """A task's subject ("intake.application:42") as staff quote it (the case number)."""
+        return {subject: info.reference for subject, info in describe_subjects(subjects).items()}
 
     register_clock_kind(ClockKind(key="workflow.task", label=_("Department task"), model=DepartmentTask,
                                   organisation="organisation", user="assignee", reference="instance__subject",
-                                  label_field="name", url=lambda pk: f"/workbench/workflow/tasks/{pk}/"))
+                                  references=case_numbers, label_field="name",
+                                  url=lambda pk: f"/workbench/workflow/tasks/{pk}/"))
 
 
 def menus() -> None:

@@ -65,6 +65,7 @@ def test_a_late_case_turns_yellow_then_red_tells_once_moves_the_ranking_and_is_p
     # The case and its tax-bureau task (workflow registers its clocks too) share the promised limit.
     task_watch = Watch.objects.get(kind="workflow.task")
     assert (task_watch.organisation, task_watch.warn_on) == (tax, watch.warn_on)
+    assert task_watch.reference == case.number  # the case number staff quote, not the process's subject key
     assert services.sweep(today=watch.warn_on).yellow == 2
     watch.refresh_from_db()
     assert watch.grade == "yellow"
