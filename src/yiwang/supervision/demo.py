@@ -21,7 +21,7 @@ from yiwang.core.public import add_working_days, clock_stop, register_demo_loade
 from yiwang.identity.public import Organisation, User
 
 from . import services
-from .models import Watch
+from .models import Rating, Watch
 from .registry import ClockKind, register_clock_kind
 
 KIND = "demo.history"
@@ -113,11 +113,15 @@ def _complaints_ratings(orgs: dict[str, Organisation], users: dict[str, User]) -
         score = max(1, min(5, round(rng.gauss(5.6 - 2.2 * pace, 0.9))))
         if watch.organisation and watch.organisation.code == "PD-SCJGJ" and not scored_bad:
             score, scored_bad = 2, True  # the demo head has a bad rating to call back, rectify and appeal
-        services.rating_submit(by=citizen, subject=services.RatingSubject(
+        completed_at = timezone.make_aware(dt.datetime.combine(watch.stopped_on or timezone.localdate(),
+                                                               dt.time(16, 0)))
+        rating = services.rating_submit(by=citizen, subject=services.RatingSubject(
             kind=KIND, id=watch.pk, reference=watch.reference, label=watch.label, applicant_id=citizen.pk,
-            organisation=watch.organisation, completed_at=timezone.make_aware(
-                dt.datetime.combine(watch.stopped_on or timezone.localdate(), dt.time(16, 0)))),
-            score=score, comment=COMMENTS[score])
+            organisation=watch.organisation, completed_at=completed_at), score=score, comment=COMMENTS[score])
+        if score >= 3:  # history: rated the evening the case finished, so each month has its satisfaction
+            Rating.objects.filter(pk=rating.pk).update(rated_at=min(completed_at + dt.timedelta(hours=3),
+                                                                    timezone.now()))
+        # bad ratings stay recent: their callbacks and rectifications are today's work, on clocks started now
         created += 1
     head = users.get("demo_head")
     if head is not None:

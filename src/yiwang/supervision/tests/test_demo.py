@@ -30,6 +30,8 @@ def test_the_demo_history_shows_every_grade_and_loads_once():
     assert Complaint.objects.count() == 6 and Rating.objects.count() == 80
     assert Rectification.objects.exists() and Notice.objects.count() == 1
     assert Rating.objects.filter(appeal_status="pending").count() == 1
+    rated_months = {at.strftime("%Y-%m") for at in Rating.objects.values_list("rated_at", flat=True)}
+    assert len(rated_months) >= 3  # satisfaction has a history too, not only this month
     assert not SweepRun.objects.filter(notified_at__isnull=True).exists()  # today's run told everyone
     last = max(months)
     rows = department_assessment(start=dt.date.fromisoformat(f"{last}-01"), end=dt.date.fromisoformat(f"{last}-28"))
