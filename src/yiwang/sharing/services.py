@@ -2,21 +2,25 @@
 
 Permission checks run first and outside the transaction (a refusal is audited and stays audited); the
 writes then run inside ``transaction.atomic`` with their audit record, so bad input leaves nothing behind.
+Bad input is logged too: ``_refusals_logged`` records a failed attempt (the action, the fields at fault and
+their messages) after the transaction has rolled back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.audit.public import audit_record
+from yiwang.audit.public import AuditResult, audit_record
 from yiwang.core.public import FieldErrors, NotFound, ValidationFailed, clock_start, clock_stop
 from yiwang.exchange.public import Member, Service
 from yiwang.exchange.public import grant_create as exchange_grant_create
@@ -38,6 +42,30 @@ from .models import (
     SharingType,
     UpdateCycle,
 )
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _refusals_logged(action: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Log a refused write (malformed resource, a request that cannot be made, an answer out of turn): an audit
+    record of ``action`` with result *failure*, written after the service's transaction has rolled back, so
+    the refusal stays on record and nothing else does (issue 5: each bad input is logged)."""
+    def decorate(service: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(service)
+        def logged(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return service(*args, **kwargs)
+            except ValidationFailed as exc:
+                obj = kwargs.get("request") or kwargs.get("resource")
+                audit_record(action=action, actor=kwargs.get("user"), result=AuditResult.FAILURE,
+                             obj=obj if isinstance(obj, models.Model) else None,
+                             details={"refused": {field: [str(m) for m in messages]
+                                                  for field, messages in exc.field_errors.items()}})
+                raise
+        return logged
+    return decorate
+
 
 CODE_RE = re.compile(r"^([123])(\d{2}){1,4}/\d{6}$")
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -151,6 +179,7 @@ def _write_fields(resource: Resource, fields: list[dict[str, Any]]) -> None:
                                        for i, f in enumerate(fields)])
 
 
+@_refusals_logged("sharing.resource.create")
 def resource_create(*, user: Any, provider: Organisation, data: dict[str, Any]) -> Resource:
     """A draft resource of ``provider`` (its data steward, or a platform admin)."""
     selectors.access_resource_edit(user=user, provider=provider)
@@ -165,6 +194,7 @@ def resource_create(*, user: Any, provider: Organisation, data: dict[str, Any]) 
     return resource
 
 
+@_refusals_logged("sharing.resource.update")
 def resource_update(*, user: Any, resource: Resource, data: dict[str, Any]) -> Resource:
     """Change a draft (a published resource is withdrawn first, so no grant outlives its description)."""
     selectors.access_resource_edit(user=user, provider=resource.provider, resource=resource)
@@ -202,12 +232,14 @@ def _set_status(*, user: Any, resource: Resource, allowed: tuple[str, ...], stat
     return locked
 
 
+@_refusals_logged("sharing.resource.publish")
 def resource_publish(*, user: Any, resource: Resource) -> Resource:
     return _set_status(user=user, resource=resource, allowed=(ResourceStatus.DRAFT, ResourceStatus.WITHDRAWN),
                        status=ResourceStatus.PUBLISHED, action="sharing.resource.publish",
                        message=_("This resource is published already."))
 
 
+@_refusals_logged("sharing.resource.withdraw")
 def resource_withdraw(*, user: Any, resource: Resource) -> Resource:
     """Take a resource out of the catalogue: no new requests. Grants given stay until revoked."""
     return _set_status(user=user, resource=resource, allowed=(ResourceStatus.PUBLISHED,),
@@ -215,6 +247,7 @@ def resource_withdraw(*, user: Any, resource: Resource) -> Resource:
                        message=_("Only a published resource can be withdrawn."))
 
 
+@_refusals_logged("sharing.resource.update")
 def resource_reopen(*, user: Any, resource: Resource) -> Resource:
     """Turn a withdrawn resource back into a draft to change it."""
     return _set_status(user=user, resource=resource, allowed=(ResourceStatus.WITHDRAWN,),
@@ -281,6 +314,7 @@ def _request_details(req: SharingRequest, **extra: Any) -> dict[str, Any]:
 # --- requests --------------------------------------------------------------------------------------------
 
 
+@_refusals_logged("sharing.request.submit")
 def request_submit(*, user: Any, resource: Resource, fields: list[str], purpose: str, legal_basis: str = "",
                    consumer: Organisation | None = None) -> SharingRequest:
     """Ask for ``fields`` of ``resource`` for ``consumer`` (a department where the user is steward or head).
@@ -372,6 +406,7 @@ def _stop_clock(req: SharingRequest) -> None:
         clock_stop(clock=req.clock, on=max(timezone.localdate(), req.clock.started_on))
 
 
+@_refusals_logged("sharing.request.answer")
 def request_answer(*, user: Any, request: SharingRequest | int, grant: bool, reasons: str = "") -> SharingRequest:
     """The provider's data steward grants or refuses (with reasons) a waiting request."""
     req = request if isinstance(request, SharingRequest) else SharingRequest.objects.filter(pk=request).first()
@@ -404,6 +439,7 @@ def request_answer(*, user: Any, request: SharingRequest | int, grant: bool, rea
     return locked
 
 
+@_refusals_logged("sharing.request.withdraw")
 def request_withdraw(*, user: Any, request: SharingRequest) -> SharingRequest:
     if request.consumer_id not in selectors.requester_orgs(user):
         raise deny(user, "sharing.request.withdraw", request)
@@ -419,6 +455,7 @@ def request_withdraw(*, user: Any, request: SharingRequest) -> SharingRequest:
     return locked
 
 
+@_refusals_logged("sharing.request.dispute")
 def request_dispute(*, user: Any, request: SharingRequest, reasons: str) -> SharingRequest:
     """The consumer escalates a refusal to the sharing authority (once)."""
     if request.consumer_id not in selectors.requester_orgs(user):
@@ -450,6 +487,7 @@ def request_dispute(*, user: Any, request: SharingRequest, reasons: str) -> Shar
     return locked
 
 
+@_refusals_logged("sharing.dispute.decide")
 def dispute_decide(*, user: Any, request: SharingRequest, grant: bool, reasons: str) -> SharingRequest:
     """The sharing authority decides: grant (the provider must share) or uphold the refusal."""
     if not selectors.is_authority(user):
@@ -477,6 +515,7 @@ def dispute_decide(*, user: Any, request: SharingRequest, grant: bool, reasons: 
     return locked
 
 
+@_refusals_logged("sharing.grant.revoke")
 def grant_revoke(*, user: Any, request: SharingRequest, reasons: str) -> SharingRequest:
     """End a grant (the provider's steward or the authority): the gateway refuses the next call."""
     if not (has_role(user, Role.DATA_STEWARD, organisation=request.resource.provider)

@@ -45,7 +45,8 @@ def test_a_steward_creates_and_publishes_a_resource_with_every_metadata_element(
     assert published.status == ResourceStatus.PUBLISHED and published.published_at is not None
     with pytest.raises(ValidationFailed):
         services.resource_publish(user=police_steward, resource=published)
-    assert AuditRecord.objects.filter(action="sharing.resource.publish").count() == 1
+    assert AuditRecord.objects.filter(action="sharing.resource.publish", result="success").count() == 1
+    assert AuditRecord.objects.filter(action="sharing.resource.publish", result="failure").count() == 1  # logged
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -75,6 +76,8 @@ def test_malformed_resources_are_refused_and_nothing_is_written(police_steward, 
         services.resource_create(user=police_steward, provider=police, data=data)
     assert field in exc.value.field_errors
     assert counts() == before
+    (logged,) = AuditRecord.objects.filter(action="sharing.resource.create", result="failure")  # logged, once
+    assert logged.actor == police_steward and field in logged.details["refused"]
 
 
 def test_only_the_providers_steward_or_an_admin_manages_its_resources(make_staff, police, tax_steward,
@@ -159,6 +162,8 @@ def test_bad_requests_are_refused_and_nothing_is_written(population, civil_stewa
     with pytest.raises(ValidationFailed) as exc:
         services.request_submit(user=civil_steward, resource=population, **args)
     assert field in exc.value.field_errors and counts() == before
+    (logged,) = AuditRecord.objects.filter(action="sharing.request.submit", result="failure")
+    assert logged.actor == civil_steward and field in logged.details["refused"]
 
 
 def test_the_provider_does_not_request_its_own_resource(population, police_steward):
@@ -207,7 +212,10 @@ def test_answering_twice_is_refused_and_changes_nothing(waiting, police_steward)
     with pytest.raises(ValidationFailed) as exc:
         services.request_answer(user=police_steward, request=waiting, grant=True)
     assert "status" in exc.value.field_errors
-    assert (counts(), AuditRecord.objects.count()) == before
+    assert (counts(), AuditRecord.objects.count()) == (before[0], before[1] + 1)  # only the refusal, logged
+    refused = AuditRecord.objects.order_by("-pk").first()
+    assert (refused.action, refused.result, refused.actor) == ("sharing.request.answer", "failure", police_steward)
+    assert "status" in refused.details["refused"]
     assert SharingRequest.objects.get().status == RequestStatus.REFUSED
 
 
