@@ -213,7 +213,7 @@ def test_answering_twice_is_refused_and_changes_nothing(waiting, police_steward)
         services.request_answer(user=police_steward, request=waiting, grant=True)
     assert "status" in exc.value.field_errors
     assert (counts(), AuditRecord.objects.count()) == (before[0], before[1] + 1)  # only the refusal, logged
-    refused = AuditRecord.objects.order_by("-pk").first()
+    refused = AuditRecord.objects.order_by("-pk")[0]
     assert (refused.action, refused.result, refused.actor) == ("sharing.request.answer", "failure", police_steward)
     assert "status" in refused.details["refused"]
     assert SharingRequest.objects.get().status == RequestStatus.REFUSED
