@@ -2373,6 +2373,8 @@ ZH = {
     "Say in at most 200 characters why the second factor is reset.": "请用不超过 200 个字说明重置双因素认证的原因。",
     "This account has no second factor to reset.": "该账户没有可重置的双因素认证。",
     "The second factor cannot be reset.": "无法重置双因素认证。",
+    "the exchange's operators": "交换平台运维人员",
+    "Revoked on the exchange by %(name)s.": "已由 %(name)s 在交换平台撤销。",
 }
 
 

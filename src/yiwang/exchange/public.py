@@ -9,8 +9,9 @@ from .models import AccessGrant, Member, MessageLogEntry, Service
 from .registry import LocalRequest, LocalResponse, register_local_service
 from .selectors import entries_of
 from .services import grant_create, grant_revoke, member_create, service_register
+from .signals import grant_revoked
 
 __all__ = [
     "AccessGrant", "LocalRequest", "LocalResponse", "Member", "MessageLogEntry", "Service", "entries_of",
-    "grant_create", "grant_revoke", "member_create", "register_local_service", "service_register",
+    "grant_create", "grant_revoke", "grant_revoked", "member_create", "register_local_service", "service_register",
 ]

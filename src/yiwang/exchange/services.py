@@ -34,6 +34,7 @@ from .models import (
     UsedNonce,
 )
 from .registry import local_handler
+from .signals import grant_revoked
 
 INSTANCE_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,5})?$")
 MEMBER_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,29}$")
@@ -360,6 +361,7 @@ def grant_revoke(*, grant: AccessGrant | int, revoked_by: Any = None, revoked_by
         directory.changed()
         audit_record(action="exchange.grant.revoke", actor=revoked_by, obj=obj,
                      details={"service": obj.service.code, "consumer": obj.consumer.identifier})
+        grant_revoked.send(sender=AccessGrant, grant=obj, revoked_by=revoked_by)
     return obj
 
 

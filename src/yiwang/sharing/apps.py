@@ -8,8 +8,12 @@ class SharingConfig(AppConfig):
     verbose_name = _("Data sharing catalogue (共享目录)")
 
     def ready(self) -> None:
-        from . import audit_actions, demo  # noqa: F401
+        from yiwang.exchange.public import grant_revoked
 
+        from . import audit_actions, demo  # noqa: F401
+        from .services import exchange_grant_revoked
+
+        grant_revoked.connect(exchange_grant_revoked, dispatch_uid="sharing.exchange_grant_revoked")
         demo.register()
         menus()
         supervision()

@@ -9,6 +9,7 @@ their messages) after the transaction has rolled back.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import re
 from collections.abc import Callable
@@ -285,14 +286,49 @@ def _grant(req: SharingRequest, by: Any, member: Member | None) -> None:
     req.status = RequestStatus.GRANTED
 
 
+# Set while the catalogue itself revokes an exchange grant, so that its own revocation is not taken for one made
+# on the exchange (exchange_grant_revoked below).
+_catalogue_revoking: contextvars.ContextVar[bool] = contextvars.ContextVar("sharing_revoking", default=False)
+
+
 def _ungrant(req: SharingRequest, by: Any) -> None:
     if req.exchange_grant_id is not None:
-        # Revoked on the exchange already (by its operators): nothing left to end there.
-        with contextlib.suppress(ValidationFailed, NotFound):
-            exchange_grant_revoke(grant=req.exchange_grant_id, revoked_by=by)
+        token = _catalogue_revoking.set(True)
+        try:
+            # Revoked on the exchange already (by its operators): nothing left to end there.
+            with contextlib.suppress(ValidationFailed, NotFound):
+                exchange_grant_revoke(grant=req.exchange_grant_id, revoked_by=by)
+        finally:
+            _catalogue_revoking.reset(token)
     if req.resource.registry:
         field_grant_set(organisation=req.consumer, registry=req.resource.registry, fields=[], by=by,
                         origin=req.registry_origin)
+
+
+def exchange_grant_revoked(sender: Any, grant: Any, revoked_by: Any = None, **kwargs: Any) -> None:
+    """A grant revoked on the exchange by its operators, not through the catalogue (exchange's ``grant_revoked``,
+    inside its transaction): the request that gave it is revoked too — so the catalogue never shows as granted
+    what the gateway refuses — its registry field grants end, it is audited and the requester is told."""
+    if _catalogue_revoking.get():
+        return
+    ids = list(SharingRequest.objects.filter(exchange_grant_id=grant.pk, status=RequestStatus.GRANTED)
+               .values_list("pk", flat=True))
+    for pk in ids:
+        locked = _locked_request(pk)
+        if locked.status != RequestStatus.GRANTED:
+            continue
+        name = grant.revoked_by_name or _("the exchange's operators")
+        reasons = _("Revoked on the exchange by %(name)s.") % {"name": name}
+        if locked.resource.registry:
+            field_grant_set(organisation=locked.consumer, registry=locked.resource.registry, fields=[],
+                            by=revoked_by, origin=locked.registry_origin)
+        locked.status, locked.revoked_at, locked.revoke_reasons = RequestStatus.REVOKED, timezone.now(), reasons
+        locked.save()
+        audit_record(action="sharing.grant.revoke", actor=revoked_by, actor_name="" if revoked_by else str(name),
+                     obj=locked, details=_request_details(locked, reasons=reasons, on_exchange=True))
+        _notify([u for u in [locked.requested_by] if u],
+                _("Sharing grant revoked: %(resource)s") % {"resource": locked.resource.name}, reasons, locked,
+                "sharing:request")
 
 
 def _notify(recipients: Any, subject: str, body: str, req: SharingRequest, url_name: str) -> None:

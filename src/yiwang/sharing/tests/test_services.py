@@ -287,6 +287,27 @@ def test_revoking_needs_reasons_and_a_granted_request(waiting, police_steward, c
     assert revoked.exchange_grant_id is not None
     assert AccessGrant.objects.get(pk=revoked.exchange_grant_id).revoked_at is not None
     assert not RegistryFieldGrant.objects.filter(organisation=civil, origin__startswith="sharing").exists()
+    # the catalogue's own revocation is recorded once, not again as one made on the exchange
+    assert AuditRecord.objects.filter(action="sharing.grant.revoke", result="success").count() == 1
+
+
+def test_a_grant_revoked_on_the_exchange_revokes_the_request_in_the_catalogue(waiting, police_steward, civil,
+                                                                              platform_admin):
+    from yiwang.exchange.public import grant_revoke as exchange_grant_revoke
+
+    granted = services.request_answer(user=police_steward, request=waiting, grant=True)
+    assert RegistryFieldGrant.objects.filter(organisation=civil, origin__startswith="sharing").exists()
+    assert granted.exchange_grant_id is not None
+    exchange_grant_revoke(grant=granted.exchange_grant_id, revoked_by=platform_admin)
+    granted.refresh_from_db()
+    assert granted.status == RequestStatus.REVOKED and granted.revoked_at is not None
+    assert platform_admin.username in granted.revoke_reasons
+    assert not RegistryFieldGrant.objects.filter(organisation=civil, origin__startswith="sharing").exists()
+    record = AuditRecord.objects.get(action="sharing.grant.revoke")
+    assert record.actor == platform_admin and record.details["on_exchange"] is True
+    assert Notification.objects.filter(recipient=granted.requested_by, subject__contains="revoked").exists()
+    with pytest.raises(ValidationFailed):  # nothing left to revoke in the catalogue
+        services.grant_revoke(user=police_steward, request=granted, reasons="再次撤销")
 
 
 def test_granting_needs_an_exchange_member_of_the_consumer(population, make_staff, commerce, police_steward):
