@@ -2375,6 +2375,10 @@ ZH = {
     "The second factor cannot be reset.": "无法重置双因素认证。",
     "the exchange's operators": "交换平台运维人员",
     "Revoked on the exchange by %(name)s.": "已由 %(name)s 在交换平台撤销。",
+    "System that will call the service": "调用该服务的系统",
+    "Your department's member on the exchange that receives the grant; its first when empty.":
+        "接受授权的本部门交换平台成员；留空则为本部门的第一个成员。",
+    "%(member)s is not an active exchange member of %(department)s.": "%(member)s 不是%(department)s的有效交换平台成员。",
 }
 
 

@@ -51,6 +51,9 @@ class RequestIn(Schema):
     fields: list[str]
     purpose: str = Field(..., max_length=2000)
     legal_basis: str = ""
+    consumer_member: str = Field("", max_length=200, description="Identifier of your department's exchange member "
+                                 "that will call the service (INSTANCE/CLASS/MEMBER_CODE/SUBSYSTEM); its first "
+                                 "when empty.")
 
 
 class AnswerIn(Schema):
@@ -99,7 +102,7 @@ def resource(request: HttpRequest, pk: int) -> dict[str, Any]:
 def request_submit(request: HttpRequest, body: RequestIn) -> Status:
     found = selectors.access_resource(user=request.user, pk=body.resource)
     req = services.request_submit(user=request.user, resource=found, fields=body.fields, purpose=body.purpose,
-                                  legal_basis=body.legal_basis)
+                                  legal_basis=body.legal_basis, consumer_member=body.consumer_member)
     return Status(201, _request_out(req))
 
 

@@ -65,12 +65,19 @@ class RequestForm(forms.Form):
     requested_fields = forms.MultipleChoiceField(label=_("Fields"), widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    consumer_member = forms.ChoiceField(
+        label=_("System that will call the service"), required=False,
+        help_text=_("Your department's member on the exchange that receives the grant; its first when empty."))
 
-    def __init__(self, *args: Any, resource: Resource, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, resource: Resource, members: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["requested_fields"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(f.name, f"{f.label} ({f.name})") for f in resource.fields.all()]
+        member_field = self.fields["consumer_member"]
+        assert isinstance(member_field, forms.ChoiceField)
+        member_field.choices = [("", "—"), *(members or [])]
 
 
 class AnswerForm(forms.Form):

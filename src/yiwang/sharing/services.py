@@ -259,13 +259,27 @@ def resource_reopen(*, user: Any, resource: Resource) -> Resource:
 # --- granting --------------------------------------------------------------------------------------------
 
 
-def consumer_member(organisation: Organisation) -> Member | None:
-    return Member.objects.filter(organisation=organisation, status="active").order_by("pk").first()
+def consumer_members(organisation: Organisation) -> list[Member]:
+    """The department's active systems on the exchange, oldest first."""
+    return list(Member.objects.filter(organisation=organisation, status="active").order_by("pk"))
 
 
-def _check_grantable(errors: FieldErrors, resource: Resource, consumer: Organisation) -> Member | None:
-    member = consumer_member(consumer)
-    if resource.service_id is not None and member is None:
+def consumer_member(organisation: Organisation, identifier: str = "") -> Member | None:
+    """The member a grant goes to: the one named (if it is an active member of the department), else the
+    department's first."""
+    members = consumer_members(organisation)
+    if identifier:
+        return next((m for m in members if m.identifier == identifier), None)
+    return members[0] if members else None
+
+
+def _check_grantable(errors: FieldErrors, resource: Resource, consumer: Organisation,
+                     identifier: str = "") -> Member | None:
+    member = consumer_member(consumer, identifier)
+    if identifier and member is None:
+        errors.add("consumer_member", _("%(member)s is not an active exchange member of %(department)s.") % {
+            "member": identifier[:200], "department": consumer.name})
+    elif resource.service_id is not None and member is None:
         errors.add("consumer", _("The requesting department has no active member on the exchange."))
     return member
 
@@ -352,8 +366,9 @@ def _request_details(req: SharingRequest, **extra: Any) -> dict[str, Any]:
 
 @_refusals_logged("sharing.request.submit")
 def request_submit(*, user: Any, resource: Resource, fields: list[str], purpose: str, legal_basis: str = "",
-                   consumer: Organisation | None = None) -> SharingRequest:
-    """Ask for ``fields`` of ``resource`` for ``consumer`` (a department where the user is steward or head).
+                   consumer: Organisation | None = None, consumer_member: str = "") -> SharingRequest:
+    """Ask for ``fields`` of ``resource`` for ``consumer`` (a department where the user is steward or head),
+    to be called by its exchange member ``consumer_member`` (an identifier; the department's first by default).
 
     Unconditional resources are granted at once; conditional ones go to the provider with a clock of
     ``YIWANG_SHARING_ANSWER_DAYS`` working days.
@@ -392,13 +407,15 @@ def request_submit(*, user: Any, resource: Resource, fields: list[str], purpose:
     if SharingRequest.objects.filter(resource=resource, consumer=consumer, status__in=(
             RequestStatus.SUBMITTED, RequestStatus.DISPUTED)).exists():
         errors.add("resource", _("Your department has a request for this resource waiting already."))
-    member = _check_grantable(errors, resource, consumer) if resource.sharing_type == SharingType.UNCONDITIONAL \
-        else None
+    consumer_member = (consumer_member or "").strip()
+    member = _check_grantable(errors, resource, consumer, consumer_member) \
+        if resource.sharing_type == SharingType.UNCONDITIONAL or consumer_member else None
     errors.raise_if_any(_("The request cannot be submitted."))
     ordered = [n for n in names if n in fields]
     with transaction.atomic():
         req = SharingRequest.objects.create(resource=resource, consumer=consumer, requested_by=user,
-                                            fields=ordered, purpose=purpose, legal_basis=legal_basis)
+                                            fields=ordered, purpose=purpose, legal_basis=legal_basis,
+                                            consumer_member=consumer_member)
         if resource.sharing_type == SharingType.UNCONDITIONAL:
             _grant(req, user, member)
             req.answered_at = timezone.now()
@@ -457,7 +474,7 @@ def request_answer(*, user: Any, request: SharingRequest | int, grant: bool, rea
             errors.add("status", _("This request is not waiting for an answer (it is %(status)s).")
                        % {"status": locked.get_status_display()})
         reasons = _require_reasons(errors, reasons, needed=not grant)
-        member = _check_grantable(errors, locked.resource, locked.consumer) if grant else None
+        member = _check_grantable(errors, locked.resource, locked.consumer, locked.consumer_member) if grant else None
         errors.raise_if_any(_("The request cannot be answered."))
         if grant:
             _grant(locked, user, member)
@@ -534,7 +551,7 @@ def dispute_decide(*, user: Any, request: SharingRequest, grant: bool, reasons: 
         if locked.status != RequestStatus.DISPUTED:
             errors.add("status", _("This request is not disputed."))
         reasons = _require_reasons(errors, reasons, needed=True)
-        member = _check_grantable(errors, locked.resource, locked.consumer) if grant else None
+        member = _check_grantable(errors, locked.resource, locked.consumer, locked.consumer_member) if grant else None
         errors.raise_if_any(_("The dispute cannot be decided."))
         if grant:
             _grant(locked, user, member)

@@ -128,13 +128,17 @@ def resource_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, pk: int) -> HttpResponse:
     resource = _resource(request.user, pk)
-    form = RequestForm(request.POST or None, resource=resource)
+    members = [(m.identifier, f"{m.name} ({m.identifier})")
+               for org in Organisation.objects.filter(pk__in=selectors.requester_orgs(request.user)).order_by("pk")
+               for m in services.consumer_members(org)]
+    form = RequestForm(request.POST or None, resource=resource, members=members)
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_submit(user=request.user, resource=resource,
                                           fields=form.cleaned_data["requested_fields"],
                                           purpose=form.cleaned_data["purpose"],
-                                          legal_basis=form.cleaned_data["legal_basis"])
+                                          legal_basis=form.cleaned_data["legal_basis"],
+                                          consumer_member=form.cleaned_data["consumer_member"])
         except ValidationFailed as exc:
             _show_errors(form, exc)
         else:

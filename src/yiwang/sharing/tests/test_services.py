@@ -349,3 +349,22 @@ def test_supervision_watches_the_answer_clock_and_reports_the_sharing_rate(popul
     watch = Watch.objects.get(clock=req.clock)
     assert (watch.kind, watch.organisation, watch.limit_days) == ("sharing.request", police, 10)
     assert watch.url == f"/workbench/sharing/requests/{req.pk}/"
+
+
+def test_the_requester_names_which_of_its_systems_receives_the_grant(population, civil_steward, civil, police_steward):
+    from yiwang.exchange.services import member_create
+
+    second = member_create(identifier="CN-SH/GOV/MZJ/marriage", name="民政 婚姻登记系统", organisation=civil).member
+    req = services.request_submit(user=civil_steward, resource=population, fields=["name"], purpose="婚姻登记核验",
+                                  legal_basis="《婚姻登记条例》", consumer_member=second.identifier)
+    assert req.consumer_member == second.identifier
+    granted = services.request_answer(user=police_steward, request=req, grant=True)
+    assert AccessGrant.objects.get(pk=granted.exchange_grant_id or 0).consumer == second
+
+
+def test_a_system_of_another_department_cannot_receive_the_grant(population, civil_steward):
+    before = counts()
+    with pytest.raises(ValidationFailed) as exc:
+        services.request_submit(user=civil_steward, resource=population, fields=["name"], purpose="核验",
+                                legal_basis="依据", consumer_member="CN-SH/GOV/GAFJ/population")  # the police's
+    assert "consumer_member" in exc.value.field_errors and counts() == before
