@@ -105,6 +105,22 @@ def platform_admin(make_staff, district) -> User:
     return make_staff(district, Role.PLATFORM_ADMIN, username="admin")
 
 
+@pytest.fixture
+def finance(district) -> Organisation:
+    return identity.organisation_create(kind=OrgKind.DEPARTMENT, code="CZJ", name="区财政局",
+                                        name_en="District Finance Bureau", parent=district)
+
+
+@pytest.fixture
+def commerce_handler(make_staff, commerce) -> User:
+    return make_staff(commerce, Role.HANDLER, username="commerce_handler")
+
+
+@pytest.fixture
+def finance_handler(make_staff, finance) -> User:
+    return make_staff(finance, Role.HANDLER, username="finance_handler")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Expose each phase's report on the test item (browser tests screenshot on failure)."""

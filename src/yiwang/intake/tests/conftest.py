@@ -115,12 +115,6 @@ def _clean_media():
 
 
 @pytest.fixture
-def finance(district) -> Organisation:
-    return identity.organisation_create(kind=OrgKind.DEPARTMENT, code="CZJ", name="区财政局",
-                                        name_en="District Finance Bureau", parent=district)
-
-
-@pytest.fixture
 def centre(district) -> Organisation:
     return identity.organisation_create(kind=OrgKind.CENTRE, code="PD-SMZX", name="浦东新区市民中心",
                                         name_en="Pudong Citizen Centre", parent=district)
@@ -134,16 +128,6 @@ def clerk(make_staff, centre) -> User:
 @pytest.fixture
 def hotline_agent(make_staff, centre) -> User:
     return make_staff(centre, Role.HOTLINE_AGENT, username="hotline")
-
-
-@pytest.fixture
-def commerce_handler(make_staff, commerce) -> User:
-    return make_staff(commerce, Role.HANDLER, username="commerce_handler")
-
-
-@pytest.fixture
-def finance_handler(make_staff, finance) -> User:
-    return make_staff(finance, Role.HANDLER, username="finance_handler")
 
 
 @pytest.fixture

@@ -23,12 +23,6 @@ def bpmn(name: str) -> bytes:
 
 
 @pytest.fixture
-def finance(district) -> Organisation:
-    return identity.organisation_create(kind=OrgKind.DEPARTMENT, code="CZJ", name="区财政局",
-                                        name_en="District Finance Bureau", parent=district)
-
-
-@pytest.fixture
 def foreign_trade(district) -> Organisation:
     return identity.organisation_create(kind=OrgKind.DEPARTMENT, code="SWW", name="区商务委",
                                         name_en="District Commerce Commission", parent=district)
@@ -42,16 +36,6 @@ def tax_colleague(make_staff, tax) -> User:
 @pytest.fixture
 def tax_head(make_staff, tax) -> User:
     return make_staff(tax, Role.DEPARTMENT_HEAD, username="tax_head")
-
-
-@pytest.fixture
-def commerce_handler(make_staff, commerce) -> User:
-    return make_staff(commerce, Role.HANDLER, username="commerce_handler")
-
-
-@pytest.fixture
-def finance_handler(make_staff, finance) -> User:
-    return make_staff(finance, Role.HANDLER, username="finance_handler")
 
 
 @pytest.fixture
