@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python scripts/zh_translations.py   (needs ``pip install polib``; not a runtime dependency)
 Prints msgids that still lack a translation. Translators may equally edit the .po file directly.
+A msgid with a context (``pgettext``, ``{% translate … context … %}``) is keyed ``"<context>\x04<msgid>"``.
 """
 
 from __future__ import annotations
@@ -2379,6 +2380,8 @@ ZH = {
     "Your department's member on the exchange that receives the grant; its first when empty.":
         "接受授权的本部门交换平台成员；留空则为本部门的第一个成员。",
     "%(member)s is not an active exchange member of %(department)s.": "%(member)s 不是%(department)s的有效交换平台成员。",
+    "sharing\x04Legal basis": "法律依据",
+    "sharing grant\x04Revoked": "已撤销",
 }
 
 
@@ -2393,7 +2396,18 @@ def main() -> int:
         if "python-format" in entry.flags and not _REAL_FORMAT.search(entry.msgid):
             # xgettext reads a literal "% o" ("(% of the limit)") as a directive; msgfmt would then demand it
             entry.flags.remove("python-format")
-        if entry.msgid in ZH:
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in ZH:
+            if entry.msgid_plural:  # Chinese has one plural form (nplurals=1)
+                entry.msgstr_plural = {0: ZH[key]}
+            else:
+                entry.msgstr = ZH[key]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        elif entry.msgctxt:  # a msgid with a context never takes the translation meant for another
+            if not entry.msgstr or "fuzzy" in entry.flags:
+                missing.append(key.replace("\x04", " | "))
+        elif entry.msgid in ZH:
             if entry.msgid_plural:  # Chinese has one plural form (nplurals=1)
                 entry.msgstr_plural = {0: ZH[entry.msgid]}
             else:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Classification, FieldType, OpenAttribute, Resource, SharingType, UpdateCycle
 
@@ -22,7 +23,8 @@ class ResourceForm(forms.Form):
     description = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
     sharing_type = forms.ChoiceField(label=_("Sharing type"), choices=SharingType.choices)
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label=pgettext_lazy("sharing", "Legal basis"),
+                                  required=False, widget=forms.Textarea(attrs={"rows": 2}))
     conditions = forms.CharField(label=_("Sharing conditions"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
     open_attribute = forms.ChoiceField(label=_("Open attribute"), choices=OpenAttribute.choices)
@@ -64,7 +66,8 @@ class ResourceForm(forms.Form):
 class RequestForm(forms.Form):
     requested_fields = forms.MultipleChoiceField(label=_("Fields"), widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(label=pgettext_lazy("sharing", "Legal basis"),
+                                  required=False, widget=forms.Textarea(attrs={"rows": 2}))
     consumer_member = forms.ChoiceField(
         label=_("System that will call the service"), required=False,
         help_text=_("Your department's member on the exchange that receives the grant; its first when empty."))

@@ -79,6 +79,8 @@ def test_request_form_answer_page_and_lists(population, civil_steward, police_st
     req = SharingRequest.objects.get()
     assert ok.status_code == 302 and req.status == RequestStatus.SUBMITTED
     assert "实有人口基础信息" in consumer.get(reverse("sharing:mine")).content.decode()
+    page = consumer.get(reverse("sharing:request", args=[req.pk])).content.decode()  # Chinese by default
+    assert "法律依据" in page and "设定依据" not in page  # the sharing sense, not the catalogue's (msgctxt)
 
     provider = staff_login(Client(), police_steward)
     listing = provider.get(reverse("sharing:to_answer")).content.decode()
