@@ -594,11 +594,19 @@ def clock_resume(*, clock: Clock, on: dt.date | None = None, at: dt.datetime | N
     if locked.state != ClockState.PAUSED:
         errors.add("clock", _("Only a paused clock can resume."))
         errors.raise_if_any()
+    due_before = locked.due_on
     _close_pause(locked, on, errors, at)
     locked.state = ClockState.RUNNING
     locked.updated_at = timezone.now()
     locked.save(update_fields=["state", "due_on", "due_at", "provisional", "paused_days", "updated_at"])
+    _tell_if_moved(locked, due_before)
     return _refresh(clock, locked)
+
+
+def _tell_if_moved(locked: Clock, due_before: dt.date) -> None:
+    """Closing a pause pushed the due date back: apps keeping a copy of it hear it (``clocks_moved``)."""
+    if locked.due_on != due_before:
+        clocks_moved.send(sender=Clock, clock_ids=[locked.pk])
 
 
 @transaction.atomic
@@ -619,6 +627,7 @@ def clock_stop(*, clock: Clock, on: dt.date | None = None, at: dt.datetime | Non
     if on < locked.started_on:
         errors.add("on", _("A clock cannot stop before it started."))
     errors.raise_if_any()
+    due_before = locked.due_on
     if locked.state == ClockState.PAUSED:
         _close_pause(locked, on, errors, at)
     locked.state = ClockState.STOPPED
@@ -627,4 +636,5 @@ def clock_stop(*, clock: Clock, on: dt.date | None = None, at: dt.datetime | Non
     locked.updated_at = timezone.now()
     locked.save(update_fields=["state", "stopped_on", "stopped_at", "due_on", "due_at", "provisional", "paused_days",
                                "updated_at"])
+    _tell_if_moved(locked, due_before)
     return _refresh(clock, locked)

@@ -143,7 +143,7 @@ class DepartmentTask(models.Model):
     clock = models.OneToOneField("core.Clock", verbose_name=_("clock"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     # A copy of the clock's due date, so that a department's open tasks are read in deadline order from an
-    # index of this table (ADR 0027); kept in step by services (pause, resume, stop) and core's clocks_moved.
+    # index of this table (ADR 0027); kept in step by core's clocks_moved signal (calendar changes, resume, stop).
     due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)

@@ -242,18 +242,11 @@ def _task_created(instance: ProcessInstance, spiff_task: Any, by: User | None,
 def _stop_clock(task: DepartmentTask) -> None:
     if task.clock is not None and task.clock.state != ClockState.STOPPED:
         clock_stop(clock=task.clock, on=max(timezone.localdate(), task.clock.started_on))
-        _due_follows(task)
-
-
-def _due_follows(task: DepartmentTask) -> None:
-    """The task's copy of its clock's due date, after the clock moved (pause, resume, stop)."""
-    if task.clock is not None and task.due_on != task.clock.due_on:
-        task.due_on = task.clock.due_on
-        DepartmentTask.objects.filter(pk=task.pk).update(due_on=task.due_on)
 
 
 def task_due_dates_follow(*, clock_ids: list[int], **_signal: Any) -> int:
-    """core's ``clocks_moved``: a calendar change moved these clocks; their tasks' copies follow."""
+    """core's ``clocks_moved`` (a calendar change, a resumption or a stop moved these clocks): the tasks' copies
+    of their due dates follow."""
     return DepartmentTask.objects.filter(clock_id__in=clock_ids).update(
         due_on=Subquery(Clock.objects.filter(pk=OuterRef("clock_id")).values("due_on")[:1]))
 
@@ -690,7 +683,6 @@ def subject_clocks_pause(*, subject: str, reason: str, on: dt.date | None = None
         for task in tasks:
             if task.clock is not None:
                 clock_pause(clock=task.clock, reason=reason, on=on)
-                _due_follows(task)
                 paused += 1
         return paused
 
@@ -704,6 +696,5 @@ def subject_clocks_resume(*, subject: str, on: dt.date | None = None) -> int:
         for task in tasks:
             if task.clock is not None:
                 clock_resume(clock=task.clock, on=on)
-                _due_follows(task)
                 resumed += 1
         return resumed
