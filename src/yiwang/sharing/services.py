@@ -314,9 +314,24 @@ def _ungrant(req: SharingRequest, by: Any) -> None:
                 exchange_grant_revoke(grant=req.exchange_grant_id, revoked_by=by)
         finally:
             _catalogue_revoking.reset(token)
+    _end_field_grants(req, by)
+
+
+def _end_field_grants(req: SharingRequest, by: Any) -> None:
     if req.resource.registry:
         field_grant_set(organisation=req.consumer, registry=req.resource.registry, fields=[], by=by,
                         origin=req.registry_origin)
+
+
+def _revoked(locked: SharingRequest, *, by: Any, reasons: str, actor_name: str = "", **details: Any) -> None:
+    """The request's grant has ended: record it on the request, audit it, tell the requester."""
+    locked.status, locked.revoked_at, locked.revoke_reasons = RequestStatus.REVOKED, timezone.now(), reasons
+    locked.save()
+    audit_record(action="sharing.grant.revoke", actor=by, actor_name=actor_name, obj=locked,
+                 details=_request_details(locked, reasons=reasons, **details))
+    _notify([u for u in [locked.requested_by] if u],
+            _("Sharing grant revoked: %(resource)s") % {"resource": locked.resource.name}, reasons, locked,
+            "sharing:request")
 
 
 def exchange_grant_revoked(sender: Any, grant: Any, revoked_by: Any = None, **kwargs: Any) -> None:
@@ -332,17 +347,9 @@ def exchange_grant_revoked(sender: Any, grant: Any, revoked_by: Any = None, **kw
         if locked.status != RequestStatus.GRANTED:
             continue
         name = grant.revoked_by_name or _("the exchange's operators")
-        reasons = _("Revoked on the exchange by %(name)s.") % {"name": name}
-        if locked.resource.registry:
-            field_grant_set(organisation=locked.consumer, registry=locked.resource.registry, fields=[],
-                            by=revoked_by, origin=locked.registry_origin)
-        locked.status, locked.revoked_at, locked.revoke_reasons = RequestStatus.REVOKED, timezone.now(), reasons
-        locked.save()
-        audit_record(action="sharing.grant.revoke", actor=revoked_by, actor_name="" if revoked_by else str(name),
-                     obj=locked, details=_request_details(locked, reasons=reasons, on_exchange=True))
-        _notify([u for u in [locked.requested_by] if u],
-                _("Sharing grant revoked: %(resource)s") % {"resource": locked.resource.name}, reasons, locked,
-                "sharing:request")
+        _end_field_grants(locked, revoked_by)
+        _revoked(locked, by=revoked_by, reasons=_("Revoked on the exchange by %(name)s.") % {"name": name},
+                 actor_name="" if revoked_by else str(name), on_exchange=True)
 
 
 def _notify(recipients: Any, subject: str, body: str, req: SharingRequest, url_name: str) -> None:
@@ -582,12 +589,5 @@ def grant_revoke(*, user: Any, request: SharingRequest, reasons: str) -> Sharing
         reasons = _require_reasons(errors, reasons, needed=True)
         errors.raise_if_any(_("The grant cannot be revoked."))
         _ungrant(locked, user)
-        locked.status, locked.revoked_at = RequestStatus.REVOKED, timezone.now()
-        locked.revoke_reasons = reasons
-        locked.save()
-        audit_record(action="sharing.grant.revoke", actor=user, obj=locked,
-                     details=_request_details(locked, reasons=reasons))
-        _notify([u for u in [locked.requested_by] if u],
-                _("Sharing grant revoked: %(resource)s") % {"resource": locked.resource.name}, reasons, locked,
-                "sharing:request")
+        _revoked(locked, by=user, reasons=reasons)
     return locked
