@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yiwang.audit.public import AuditResult, audit_record
-from yiwang.core.public import ValidationFailed
+from yiwang.core.public import FieldErrors, ValidationFailed
 
 from .models import AccountKind, User
 
@@ -147,17 +147,16 @@ def second_factor_reset(*, by: Any, user: User, reason: str) -> int:
 
     if not is_platform_admin(by):
         raise deny(by, "identity.otp.reset", obj=user)  # outside the transaction: the refusal stays recorded
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
-        errors["reason"] = [str(_("Say in at most 200 characters why the second factor is reset."))]
+        errors.add("reason", str(_("Say in at most 200 characters why the second factor is reset.")))
     if getattr(by, "pk", None) == user.pk:
-        errors["user"] = [str(_("Another administrator must reset your own second factor."))]
-    if not errors and not (TOTPDevice.objects.filter(user=user).exists()
-                           or StaticDevice.objects.filter(user=user).exists()):
-        errors["user"] = [str(_("This account has no second factor to reset."))]
-    if errors:
-        raise ValidationFailed(_("The second factor cannot be reset."), field_errors=errors)
+        errors.add("user", str(_("Another administrator must reset your own second factor.")))
+    if not errors.fields and not (TOTPDevice.objects.filter(user=user).exists()
+                                  or StaticDevice.objects.filter(user=user).exists()):
+        errors.add("user", str(_("This account has no second factor to reset.")))
+    errors.raise_if_any(_("The second factor cannot be reset."))
     with transaction.atomic():
         removed = (TOTPDevice.objects.filter(user=user).delete()[0]
                    + StaticDevice.objects.filter(user=user).delete()[0])
