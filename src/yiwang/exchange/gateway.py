@@ -7,7 +7,7 @@ One call, in order:
    certificate chains to our CA and is valid, and the Ed25519 signature;
 2. **authorise**: the service exists and is active, its provider is active, a live grant exists, and a
    ``?fields=`` list asks only for granted fields;
-3. **log the request** and **use the nonce** in one transaction: a replayed nonce is refused; if the entry
+3. **log the request** and **use the nonce** in one statement: a replayed nonce is refused; if the entry
    cannot be written, the call is refused and the provider never sees it (fail closed);
 4. **forward**: an in-process handler directly, or the provider's base URL with httpx and a timeout;
 5. **filter** the answer field by field (``fields.py``) and **log the response**, bound to the request entry's
@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 from cryptography.exceptions import InvalidSignature
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -51,7 +51,7 @@ from .client import (
     canonical_request,
 )
 from .fields import filter_fields, requested_fields
-from .messagelog import message_log_append
+from .messagelog import NonceUsed, message_log_append
 from .models import Certificate, EntryKind, Member, MemberStatus, Service, ServiceKind, UsedNonce
 from .registry import LocalRequest, local_handler
 
@@ -62,9 +62,8 @@ FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag", "last-modified")
 
 
-# Threads of one server process take turns before they compete for the log's head row: a queue on a Python lock
-# is cheap, while many transactions waiting on the same PostgreSQL row lock wake and re-check each other (and
-# the holder, descheduled on a busy CPU, stalls them all). Across processes the head row still decides.
+# Threads of one server process take turns appending to the log: a queue on a Python lock is cheap, while appends
+# that race for the head lose and sign their entry again. Across processes the compare-and-set decides (ADR 0030).
 _appending = threading.Lock()
 
 
@@ -162,10 +161,11 @@ def authenticate(request: HttpRequest, known: directory.Directory | None = None)
 
 
 def use_nonce(caller: Caller) -> None:
-    """Record the nonce, inside the caller's transaction; a nonce seen before raises ``Refusal`` (replay).
+    """Record the nonce of a request that is not logged (metadata); a nonce seen before raises ``Refusal``.
 
     ``ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite) instead of catching an IntegrityError: no savepoint, one
-    statement, and the unique constraint still decides between two servers racing with the same nonce.
+    statement, and the unique constraint still decides between two servers racing with the same nonce. A call's
+    nonce is recorded with its request entry instead (``message_log_append(nonce=…)``).
     """
     table = UsedNonce._meta.db_table
     with connection.cursor() as cursor:
@@ -174,8 +174,11 @@ def use_nonce(caller: Caller) -> None:
                        [caller.member.identifier, caller.nonce, timezone.now()])
         inserted = cursor.rowcount
     if inserted != 1:
-        raise Refusal(409, "replay", _("This nonce was used before: the request is a replay."),
-                      member=caller.member)
+        raise replay(caller.member)
+
+
+def replay(member: Member) -> Refusal:
+    return Refusal(409, "replay", _("This nonce was used before: the request is a replay."), member=member)
 
 
 # --- 2. authorisation ----------------------------------------------------------------------------------------
@@ -302,7 +305,7 @@ def _log_refusal(refusal: Refusal, *, message_id: str, request: HttpRequest, ser
     details = {"code": refusal.code, "message": refusal.message}
     details.update({k: v for k, v in refusal.details.items() if k not in {"member", "service"}})
     try:
-        with _appending, transaction.atomic():  # its own transaction (message_log_append opens no savepoint)
+        with _appending:
             _append_refusal(refusal, message_id=message_id, request=request, service_code=service_code,
                             member=member, authenticated=caller is not None, service=service, details=details,
                             request_hash=request_hash)
@@ -338,8 +341,7 @@ def handle(request: HttpRequest, service_code: str, path: str) -> HttpResponse:
         _log_refusal(refusal, message_id=message_id, request=request, service_code=service_code, caller=caller)
         return error_response(refusal.status, refusal.code, refusal.message, message_id)
     try:
-        with _appending, transaction.atomic():
-            use_nonce(caller)
+        with _appending:
             request_entry = message_log_append(
                 kind=EntryKind.REQUEST, message_id=message_id, outcome="accepted", consumer=caller.member,
                 consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,
@@ -347,10 +349,12 @@ def handle(request: HttpRequest, service_code: str, path: str) -> HttpResponse:
                 details={"timestamp": caller.timestamp, "nonce": caller.nonce,
                          "consumer_signature": caller.signature, "consumer_cert": caller.certificate.fingerprint,
                          "fields": sorted(allowed) if allowed is not None else None,
-                         **({"asked_fields": asked} if asked else {})})
-    except Refusal as refusal:  # the replayed nonce
-        _log_refusal(refusal, message_id=message_id, request=request, service_code=service_code, caller=caller)
-        return error_response(refusal.status, refusal.code, refusal.message, message_id)
+                         **({"asked_fields": asked} if asked else {})},
+                nonce=(caller.member.identifier, caller.nonce))
+    except NonceUsed:
+        replayed = replay(caller.member)
+        _log_refusal(replayed, message_id=message_id, request=request, service_code=service_code, caller=caller)
+        return error_response(replayed.status, replayed.code, replayed.message, message_id)
     except (DatabaseError, KeyStoreError):
         logger.exception("exchange: the message log cannot be written; call %s refused", message_id)
         return error_response(503, "log_unavailable",
@@ -364,7 +368,7 @@ def handle(request: HttpRequest, service_code: str, path: str) -> HttpResponse:
                      request_hash=request_entry.hash)
         return error_response(refusal.status, refusal.code, refusal.message, message_id)
     try:
-        with _appending, transaction.atomic():
+        with _appending:
             response_entry = message_log_append(
                 kind=EntryKind.RESPONSE, message_id=message_id, outcome="answered", consumer=caller.member,
                 consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,

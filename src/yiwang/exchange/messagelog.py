@@ -1,10 +1,11 @@
 """The message log: every gateway call as request and response entries, hash-chained and signed (ADR 0019).
 
-Chained exactly like the audit chain (``yiwang.audit``): each entry stores ``prev_hash`` and
-``hash = SHA-256(canonical JSON of its fields + prev_hash)``; a single head row, locked with
-``select_for_update()`` (on SQLite the IMMEDIATE transaction already holds the write lock), serialises appends
-and remembers the end so a cut tail shows. In addition the gateway signs each entry's hash with its own key
-(Ed25519, certificate from the platform CA), and a response entry carries the hash of its request entry.
+Chained like the audit chain (``yiwang.audit``): each entry stores ``prev_hash`` and
+``hash = SHA-256(canonical JSON of its fields + prev_hash)``; a single head row remembers the end so a cut tail
+shows, and no two entries can link to the same one. On PostgreSQL an append is one statement that moves the head
+only if it is still where the entry links to (compare-and-set, ADR 0030) — no transaction held across round trips;
+on SQLite the IMMEDIATE transaction holds the write lock. In addition the gateway signs each entry's hash with its
+own key (Ed25519, certificate from the platform CA), and a response entry carries the hash of its request entry.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import pki
 from .client import b64url, b64url_decode, canonical_request
-from .models import Certificate, Member, MessageLogEntry, MessageLogHead
+from .models import Certificate, Member, MessageLogEntry, MessageLogHead, UsedNonce
 
 GENESIS = "0" * 64
 
@@ -60,46 +61,81 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(details, ensure_ascii=False, default=str)))
 
 
+class NonceUsed(Exception):
+    """The request's nonce was recorded before: the request is a replay (nothing was written)."""
+
+
+NONCE_TABLE = UsedNonce._meta.db_table
+NONCE_CONSTRAINT = "exchange_nonce_once"
+# Appends that lose the race for the head this many times in a row take its row lock instead (always succeeds).
+OPTIMISTIC_TRIES = 5
+
+# The head this process last saw (its own last append, or the last read): the first guess of the next append.
+# A wrong guess costs one more round trip, never a fork: the compare-and-set checks sequence and hash.
+_seen_head: tuple[int, str] | None = None
+
+
 def message_log_append(*, kind: str, message_id: str, outcome: str, consumer: Member | None = None,
                        consumer_identifier: str = "", provider: Member | None = None, service_code: str = "",
                        method: str = "", path: str = "", status: int | None = None, body_sha256: str = "",
-                       request_hash: str = "", details: dict[str, Any] | None = None) -> MessageLogEntry:
-    """Append one signed entry, inside the caller's transaction (the gateway's nonce goes in the same one).
+                       request_hash: str = "", details: dict[str, Any] | None = None,
+                       nonce: tuple[str, str] | None = None) -> MessageLogEntry:
+    """Append one signed entry; with ``nonce`` (member identifier, nonce) record the nonce with it, atomically.
 
-    Raises whatever the database or the key store raises: the gateway then refuses the call (fail closed).
+    Outside a transaction the append commits on its own; inside one it is part of the caller's. Raises
+    ``NonceUsed`` for a nonce seen before (nothing written), and whatever the database or the key store raises:
+    the gateway then refuses the call (fail closed).
     """
+    global _seen_head
     signer, key = pki.gateway_signer()
-    # No savepoint when the caller has a transaction open: a failure rolls back the caller's whole transaction
-    # (the gateway's nonce with it), which is what fail-closed needs.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        seq, prev_hash = _claim_head(cursor)
-        entry = MessageLogEntry(
-            seq=seq, at=timezone.now(), kind=kind, message_id=message_id, consumer=consumer,
-            consumer_identifier=consumer_identifier[:200], provider=provider, service_code=service_code[:64],
-            method=method[:10], path=path[:1000], status=status, outcome=outcome[:40], body_sha256=body_sha256,
-            request_hash=request_hash, details=_jsonable(details or {}), signer=signer, prev_hash=prev_hash,
-        )
+    fields = {
+        "kind": kind, "message_id": message_id, "consumer": consumer, "consumer_identifier": consumer_identifier[:200],
+        "provider": provider, "service_code": service_code[:64], "method": method[:10], "path": path[:1000],
+        "status": status, "outcome": outcome[:40], "body_sha256": body_sha256, "request_hash": request_hash,
+        "details": _jsonable(details or {}), "signer": signer,
+    }
+
+    def after(head: tuple[int, str]) -> MessageLogEntry:
+        entry = MessageLogEntry(seq=head[0] + 1, at=timezone.now(), prev_hash=head[1], **fields)
         entry.hash = compute_hash(entry)
         entry.signature = b64url(key.sign(entry.hash.encode()))
-        insert_entry(cursor, entry)
-    return entry
+        return entry
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":  # SQLite: the IMMEDIATE transaction holds the write lock
+            with transaction.atomic():
+                entry = after(_read_head(cursor))
+                if not insert_entry(cursor, entry, nonce):
+                    raise DatabaseError("the message log head moved under its write lock")
+            return entry
+        head = _seen_head or _read_head(cursor)
+        for _attempt in range(OPTIMISTIC_TRIES):
+            entry = after(head)
+            if _insert_alone(cursor, entry, nonce):
+                _seen_head = (entry.seq, entry.hash)
+                return entry
+            head = _read_head(cursor)
+        with transaction.atomic():  # lost the race too often: wait for the head's row lock instead
+            entry = after(_read_head(cursor, lock=True))
+            if not insert_entry(cursor, entry, nonce):
+                raise DatabaseError("the message log head moved under its row lock")
+        _seen_head = (entry.seq, entry.hash)
+        return entry
 
 
 # The gateway's hot path, in plain statements: the ORM's model machinery cost more CPU than the statements, and
-# every round trip made while the head row is locked is paid by every other call waiting for it
-# (bench/exchange/README.md). Values are prepared by each model field, as save() would.
+# every round trip costs the caller latency (bench/exchange/README.md, ADR 0030). Values are prepared by each model
+# field, as save() would.
 ENTRY_TABLE = MessageLogEntry._meta.db_table
 HEAD_TABLE = MessageLogHead._meta.db_table
 _ENTRY_FIELDS = [f for f in MessageLogEntry._meta.concrete_fields if not f.primary_key]
+_COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _ENTRY_FIELDS)
+_PLACEHOLDERS = ", ".join(["%s"] * len(_ENTRY_FIELDS))
 
 
-def _claim_head(cursor: Any) -> tuple[int, str]:
-    """Lock the head row and take the next sequence number, in one statement: (new seq, previous hash).
-
-    The UPDATE takes the row lock as ``SELECT … FOR UPDATE`` would (on SQLite the IMMEDIATE transaction already
-    holds the write lock); the hash is moved by ``insert_entry`` in the same transaction.
-    """
-    sql = f"UPDATE {HEAD_TABLE} SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash"  # noqa: S608
+def _read_head(cursor: Any, *, lock: bool = False) -> tuple[int, str]:
+    """The head's (last sequence number, last hash); ``lock`` holds its row until the transaction ends."""
+    sql = f"SELECT last_seq, last_hash FROM {HEAD_TABLE} WHERE id = 1" + (" FOR UPDATE" if lock else "")  # noqa: S608
     cursor.execute(sql)
     row = cursor.fetchone()
     if row is None:  # the migration creates the row; a database restored without it gets it back here
@@ -109,19 +145,51 @@ def _claim_head(cursor: Any) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
-def insert_entry(cursor: Any, entry: MessageLogEntry) -> None:
-    """Insert the entry and move the head's hash to it (one statement on PostgreSQL)."""
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _ENTRY_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_ENTRY_FIELDS))
+def _insert_alone(cursor: Any, entry: MessageLogEntry, nonce: tuple[str, str] | None) -> bool:
+    """``insert_entry`` as one statement: its own transaction in autocommit; inside the caller's transaction, a
+    savepoint when a nonce could be refused, so that the refusal leaves the caller's transaction usable."""
+    if nonce is not None and connection.in_atomic_block:
+        with transaction.atomic():
+            return insert_entry(cursor, entry, nonce)
+    return insert_entry(cursor, entry, nonce)
+
+
+def insert_entry(cursor: Any, entry: MessageLogEntry, nonce: tuple[str, str] | None = None) -> bool:
+    """Write the entry (and the nonce) if the head is still where the entry links to, and move the head to it.
+
+    False if another append moved the head first (nothing written). Raises ``NonceUsed`` for a replayed nonce.
+    On PostgreSQL it is one statement (a compare-and-set of the head that the inserts depend on); on SQLite the
+    caller's IMMEDIATE transaction holds the write lock and the statements run one after the other.
+    """
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _ENTRY_FIELDS]
-    insert = f"INSERT INTO {ENTRY_TABLE} ({columns}) VALUES ({placeholders})"  # noqa: S608 (our columns)
-    move = f"UPDATE {HEAD_TABLE} SET last_hash = %s WHERE id = 1"  # noqa: S608 (our table)
+    move = (f"UPDATE {HEAD_TABLE} SET last_seq = %s, last_hash = %s "  # noqa: S608 (our table)
+            "WHERE id = 1 AND last_seq = %s AND last_hash = %s")
+    moved = [entry.seq, entry.hash, entry.seq - 1, entry.prev_hash]
+    seen = [*nonce, timezone.now()] if nonce is not None else []
     if connection.vendor == "postgresql":
-        # A data-modifying WITH runs exactly once, whether or not the INSERT reads it.
-        cursor.execute(f"WITH moved AS ({move}) {insert}", [entry.hash, *values])
-    else:
-        cursor.execute(insert, values)
-        cursor.execute(move, [entry.hash])
+        # Data-modifying WITHs run exactly once; the inserts take their one row from the head's move, so a lost
+        # race writes nothing, and a replayed nonce fails the whole statement on its unique constraint.
+        record = (f", used AS (INSERT INTO {NONCE_TABLE} (member, nonce, seen_at) "  # noqa: S608 (our table)
+                  "SELECT %s, %s, %s FROM moved)") if nonce is not None else ""
+        sql = (f"WITH moved AS ({move} RETURNING 1){record} "  # noqa: S608 (our columns)
+               f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) SELECT {_PLACEHOLDERS} FROM moved")
+        try:
+            cursor.execute(sql, [*moved, *seen, *values])
+        except IntegrityError as exc:
+            if nonce is not None and NONCE_CONSTRAINT in str(exc):
+                raise NonceUsed from None
+            raise
+        return bool(cursor.rowcount == 1)
+    if nonce is not None:
+        cursor.execute(f"INSERT INTO {NONCE_TABLE} (member, nonce, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
+                       "ON CONFLICT (member, nonce) DO NOTHING", seen)
+        if cursor.rowcount != 1:
+            raise NonceUsed
+    cursor.execute(move, moved)
+    if cursor.rowcount != 1:
+        return False
+    cursor.execute(f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) VALUES ({_PLACEHOLDERS})", values)  # noqa: S608
+    return True
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,7 @@ def test_non_json_answer_is_not_passed_through_a_field_limited_grant(client, tax
 
 def test_the_call_is_refused_when_the_log_cannot_be_written(client, tax_member, name_only_grant, provider,
                                                            monkeypatch):
-    def broken(cursor, entry):
+    def broken(cursor, entry, nonce=None):
         raise DatabaseError("disk full")
 
     monkeypatch.setattr(messagelog, "insert_entry", broken)
@@ -306,10 +306,10 @@ def test_the_answer_is_withheld_when_its_log_entry_cannot_be_written(client, tax
                                                                     provider, monkeypatch):
     original = messagelog.insert_entry
 
-    def broken_for_responses(cursor, entry):
+    def broken_for_responses(cursor, entry, nonce=None):
         if entry.kind == "response":
             raise DatabaseError("disk full")
-        return original(cursor, entry)
+        return original(cursor, entry, nonce)
 
     monkeypatch.setattr(messagelog, "insert_entry", broken_for_responses)
     response = signed_call(client, tax_member, "GET", TARGET)
@@ -438,6 +438,65 @@ def test_concurrent_calls_keep_one_unbroken_log(tax_member, name_only_grant):
     for thread in threads:
         thread.join()
     assert not errors and statuses == [200] * 40
+    assert list(MessageLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
+    report = message_log_verify()
+    assert report.ok and report.checked == 80
+
+
+def append(n: int = 1) -> list[MessageLogEntry]:
+    return [messagelog.message_log_append(kind="refusal", message_id=f"m-{i}", outcome="test") for i in range(n)]
+
+
+@pytest.mark.parametrize("guess", ["behind", "same number, another hash"])
+def test_an_append_after_a_wrong_guess_links_to_the_real_head(monkeypatch, guess):
+    """Another server appended (behind), or this process's last append was rolled back and the number reused
+    (same number, another hash): the compare-and-set refuses the guess, and the entry links to the real head."""
+    first, second = append(2)
+    wrong = (first.seq, first.hash) if guess == "behind" else (second.seq, "f" * 64)
+    monkeypatch.setattr(messagelog, "_seen_head", wrong)
+    (third,) = append()
+    assert (third.seq, third.prev_hash) == (second.seq + 1, second.hash)
+    assert message_log_verify().ok and MessageLogHead.objects.get().last_hash == third.hash
+
+
+def test_a_replayed_nonce_writes_nothing_and_leaves_the_transaction_usable(tax_member):
+    messagelog.message_log_append(kind="refusal", message_id="a", outcome="test", nonce=("m", "n" * 16))
+    with pytest.raises(messagelog.NonceUsed):
+        messagelog.message_log_append(kind="refusal", message_id="b", outcome="test", nonce=("m", "n" * 16))
+    assert [e.message_id for e in entries()] == ["a"] and UsedNonce.objects.count() == 1
+    (after,) = append()
+    assert after.seq == 2 and message_log_verify().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("tries", [5, 0], ids=["compare-and-set", "row lock"])
+def test_concurrent_appends_without_the_process_lock_never_fork_the_log(monkeypatch, tries):
+    """Eight threads appending at once as if they were eight servers (no Python lock between them): the
+    compare-and-set loses races and retries, or falls back to the head's row lock; the log stays one chain."""
+    import threading
+
+    from django.db import connections
+
+    monkeypatch.setattr(messagelog, "OPTIMISTIC_TRIES", tries)
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def appender() -> None:
+        try:
+            barrier.wait()
+            append(10)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=appender) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
     assert list(MessageLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = message_log_verify()
     assert report.ok and report.checked == 80
