@@ -461,17 +461,22 @@ def _purpose(purpose: str, errors: _Errors) -> str:
     return purpose
 
 
-@transaction.atomic
 def clock_start(*, purpose: str, started_on: dt.date, limit_days: int) -> Clock:
-    """Start a clock of ``limit_days`` working days; day 1 is the first working day after ``started_on``."""
+    """Start a clock of ``limit_days`` working days; day 1 is the first working day after ``started_on``.
+
+    Refused before anything is read or written. The start itself runs in the caller's transaction without a
+    savepoint of its own (two round trips saved on every case and task that starts a clock): should the insert
+    fail, the caller's transaction can only roll back.
+    """
     errors = _Errors()
     purpose = _purpose(purpose, errors)
     if isinstance(limit_days, bool) or not isinstance(limit_days, int) or not 1 <= limit_days <= MAX_LIMIT_DAYS:
         errors.add("limit_days", _("The limit must be between 1 and %(max)d working days.") % {"max": MAX_LIMIT_DAYS})
     errors.raise_if_any()
-    deadline = current_calendar().add_working_days(started_on, limit_days)
-    return Clock.objects.create(purpose=purpose, started_on=started_on, limit_days=limit_days,
-                                due_on=deadline.date, provisional=deadline.provisional)
+    with transaction.atomic(savepoint=False):
+        deadline = current_calendar().add_working_days(started_on, limit_days)
+        return Clock.objects.create(purpose=purpose, started_on=started_on, limit_days=limit_days,
+                                    due_on=deadline.date, provisional=deadline.provisional)
 
 
 @transaction.atomic
