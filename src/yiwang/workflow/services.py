@@ -273,15 +273,21 @@ def _outcome(instance: ProcessInstance, workflow: BpmnWorkflow) -> str:
     return Outcome.REJECTED if rejected else Outcome.APPROVED
 
 
-def _sync(instance: ProcessInstance, workflow: BpmnWorkflow, *, by: User | None) -> list[DepartmentTask]:
+def _sync(instance: ProcessInstance, workflow: BpmnWorkflow, *, by: User | None,
+          started: bool = False) -> list[DepartmentTask]:
     """Mirror the engine into rows: new ready user tasks become department tasks, tasks the engine no
-    longer offers are cancelled, a finished workflow completes the instance. Returns the new tasks."""
+    longer offers are cancelled, a finished workflow completes the instance. Returns the new tasks.
+    ``started``: the instance was created just now, so it has no tasks yet."""
     ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
-    active = {t.engine_task_id: t for t in instance.tasks.filter(status__in=ACTIVE_TASK_STATUSES)
-              .select_related("clock", "instance")}
-    orgs: dict[int, Organisation] = {}
-    created = [_task_created(instance, ready[engine_id], by, orgs)
-               for engine_id in ready if engine_id not in active]
+    # the related manager gives each task this very instance: no join needed
+    active = {} if started else {t.engine_task_id: t for t in instance.tasks.filter(status__in=ACTIVE_TASK_STATUSES)
+                                 .select_related("clock")}
+    new = [spiff_task for engine_id, spiff_task in ready.items() if engine_id not in active]
+    # the new tasks' departments in one query (in_bulk of nothing asks nothing)
+    assignments = instance.definition.assignments
+    orgs: dict[int, Organisation] = Organisation.objects.in_bulk(
+        {a["organisation_id"] for t in new if (a := assignments.get(t.task_spec.bpmn_id))})
+    created = [_task_created(instance, spiff_task, by, orgs) for spiff_task in new]
     for engine_id, task in active.items():
         if engine_id not in ready:
             _task_cancel(task, by=by, reason="engine")
@@ -344,19 +350,21 @@ def process_start(*, definition: ProcessDefinition, subject: str, data: dict[str
                    % {"n": MAX_SUBJECT})
     clean = _check_data(errors, data)
     errors.raise_if_any(_("The process was not started: please correct the errors."))
-    with transaction.atomic():
-        with _engine_errors("starting a process"):
-            workflow = engine.new_workflow(definition.bpmn_xml, definition.process_id, definition.dmn_xml)
-            start = workflow.get_tasks(state=engine.TaskState.READY)[0]
-            start.data.update(clean)
-            workflow.do_engine_steps()
+    with _engine_errors("starting a process"):  # nothing written yet: the caller's transaction can go on
+        workflow = engine.new_workflow(definition.bpmn_xml, definition.process_id, definition.dmn_xml)
+        start = workflow.get_tasks(state=engine.TaskState.READY)[0]
+        start.data.update(clean)
+        workflow.do_engine_steps()
+    # No savepoint of its own (its two round trips on every submission): once something is written, a failure
+    # leaves the caller's transaction only able to roll back, which is what a half-started process needs.
+    with transaction.atomic(savepoint=False):
         now = timezone.now()
         instance = ProcessInstance.objects.create(definition=definition, subject=subject, state="",
                                                   started_at=now, updated_at=now, started_by=by)
         audit_record(action="workflow.process.start", actor=by, obj=instance, details={
             "subject": subject, "definition": definition.key, "version": definition.version,
         })
-        _sync(instance, workflow, by=by)
+        _sync(instance, workflow, by=by, started=True)
     return instance
 
 
