@@ -86,19 +86,19 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
 
 @router.post("/workflow/tasks/{task_id}/claim", response=TaskOut, summary="Claim a task")
 def task_claim(request: HttpRequest, task_id: int) -> dict[str, Any]:
-    task = selectors.access_task(user=request.user, pk=task_id)
+    task = selectors.access_task(user=request.user, pk=task_id, to_act=True)
     return _out(services.task_claim(task=task, by=request.user), request.user)  # type: ignore[arg-type]
 
 
 @router.post("/workflow/tasks/{task_id}/approve", response=TaskOut, summary="Approve a task with an opinion")
 def task_approve(request: HttpRequest, task_id: int, payload: OpinionIn) -> dict[str, Any]:
-    task = selectors.access_task(user=request.user, pk=task_id)
+    task = selectors.access_task(user=request.user, pk=task_id, to_act=True)
     return _out(services.task_approve(task=task, opinion=payload.opinion, by=request.user),  # type: ignore[arg-type]
                 request.user)
 
 
 @router.post("/workflow/tasks/{task_id}/reject", response=TaskOut, summary="Reject a task with an opinion")
 def task_reject(request: HttpRequest, task_id: int, payload: OpinionIn) -> dict[str, Any]:
-    task = selectors.access_task(user=request.user, pk=task_id)
+    task = selectors.access_task(user=request.user, pk=task_id, to_act=True)
     return _out(services.task_reject(task=task, opinion=payload.opinion, by=request.user),  # type: ignore[arg-type]
                 request.user)

@@ -90,11 +90,15 @@ def access_worklist(*, user: Any, organisation_id: int | None = None, scope: str
     return orgs, tasks.order_by(*SORTS[sort])
 
 
-def access_task(*, user: Any, pk: int) -> DepartmentTask:
-    """One task: staff of its department, or a colleague asked to countersign it."""
-    task = (DepartmentTask.objects.select_related("organisation", "assignee", "completed_by", "clock",
-                                                  "instance", "instance__definition")
-            .filter(pk=pk).first())
+def access_task(*, user: Any, pk: int, to_act: bool = False) -> DepartmentTask:
+    """One task: staff of its department, or a colleague asked to countersign it.
+
+    ``to_act``: the task is only handed to a service, which reads it again under its lock; then only its
+    department is joined (a seven-table join costs PostgreSQL more to plan than to run).
+    """
+    related = ("organisation",) if to_act else ("organisation", "assignee", "completed_by", "clock", "instance",
+                                                "instance__definition")
+    task = DepartmentTask.objects.select_related(*related).filter(pk=pk).first()
     if task is None:
         raise deny(user, "workflow.task")
     if task.organisation_id in _department_ids(user):
