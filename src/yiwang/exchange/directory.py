@@ -41,7 +41,8 @@ class Directory:
     def member(self, identifier: str) -> Member | None:
         member = self.members.get(identifier)
         if member is None:
-            member = Member.objects.select_related("current_certificate").filter(identifier=identifier).first()
+            member = (Member.objects.select_related("current_certificate", "organisation")
+                      .filter(identifier=identifier).first())
             if member is not None and len(self.members) < MAX_ENTRIES:
                 self.members[identifier] = member
         return member

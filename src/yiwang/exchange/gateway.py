@@ -235,7 +235,8 @@ def forward(service: Service, caller: Caller, request: HttpRequest, path: str, m
                              path=path, query={k: request.GET.getlist(k) for k in request.GET},
                              headers={k.lower(): v for k, v in request.headers.items()
                                       if k.lower() in FORWARDED_REQUEST_HEADERS},
-                             body=caller.body, granted_fields=allowed)
+                             body=caller.body, granted_fields=allowed,
+                             consumer_organisation=caller.member.organisation)
         try:
             answer = handler(local)
         except Exception:  # a provider's bug is its own; the consumer gets a clear 502 and it is logged

@@ -28,6 +28,9 @@ class LocalRequest:
     # The fields the consumer's grant allows (None: all). The gateway filters anyway; a handler may use this
     # to avoid reading what it may not return.
     granted_fields: frozenset[str] | None = None
+    # The calling member's organisation (identity's Organisation, or None for an outside system), as the
+    # gateway's directory knows it: a handler need not look the member up again.
+    consumer_organisation: Any = None
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")

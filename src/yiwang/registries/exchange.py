@@ -67,11 +67,6 @@ def _granted(request: LocalRequest) -> Any:
     return selectors.ALL_FIELDS if request.granted_fields is None else request.granted_fields
 
 
-def _organisation(request: LocalRequest) -> Any:
-    member = Member.objects.select_related("organisation").filter(identifier=request.consumer).first()
-    return member.organisation if member is not None else None
-
-
 def population_lookup(request: LocalRequest) -> LocalResponse:
     if request.method != "POST" or request.path.strip("/") != "lookup":
         return _error(404, "not_found", _("POST the identity number to lookup."))
@@ -83,7 +78,7 @@ def population_lookup(request: LocalRequest) -> LocalResponse:
         return _error(400, "bad_request", _("Send a JSON object with id_number (and fields)."))
     return _answer(lambda: selectors.person_lookup(
         id_number=str(body.get("id_number") or ""), fields=_fields_of(request, body),
-        organisation=_organisation(request), granted=_granted(request), consumer=request.consumer))
+        organisation=request.consumer_organisation, granted=_granted(request), consumer=request.consumer))
 
 
 def legal_person_lookup(request: LocalRequest) -> LocalResponse:
@@ -102,7 +97,7 @@ def legal_person_lookup(request: LocalRequest) -> LocalResponse:
     else:
         return _error(404, "not_found", _("GET legal-persons/<credit code>, or POST lookup."))
     return _answer(lambda: selectors.legal_person_lookup(
-        credit_code=code, fields=_fields_of(request, body), organisation=_organisation(request),
+        credit_code=code, fields=_fields_of(request, body), organisation=request.consumer_organisation,
         granted=_granted(request), consumer=request.consumer))
 
 
