@@ -15,8 +15,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -72,16 +71,34 @@ def case_number_next(*, on: dt.date | None = None) -> str:
 
     The day's sequence row is incremented with one UPDATE, which locks it until the caller's transaction ends,
     so two concurrent submissions never get the same number (the first of a day creates the row in a savepoint).
+    Every submission of the day queues on that row: callers take the number as late as they can.
     """
     day = on or timezone.localdate()
-    if not CaseNumberSequence.objects.filter(day=day).update(last=F("last") + 1):
+    last = _sequence_increment(day)
+    if last is None:
         try:
             with transaction.atomic():
                 CaseNumberSequence.objects.create(day=day, last=1)
+            last = 1
         except IntegrityError:  # another submission created the day's row first
-            CaseNumberSequence.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberSequence.objects.get(day=day).last
+            last = _sequence_increment(day)
+    if last is None:  # the row that was just there is gone: never, unless someone deletes sequences by hand
+        raise RuntimeError(f"the case number sequence of {day} vanished")
     return f"PD{day:%Y%m%d}{last:06d}"
+
+
+def _sequence_increment(day: dt.date) -> int | None:
+    """The day's next number, or None before the day's first one: ``UPDATE … RETURNING``, one round trip where
+    the ORM's ``update()`` would need a second statement to read the number back."""
+    meta = CaseNumberSequence._meta
+    qn = connection.ops.quote_name
+    last, day_field = meta.get_field("last"), meta.get_field("day")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {qn(meta.db_table)} SET {qn(last.column)} = {qn(last.column)} + 1 "  # noqa: S608
+                       f"WHERE {qn(day_field.column)} = %s RETURNING {qn(last.column)}",  # names from the model
+                       [day_field.get_db_prep_value(day, connection)])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 # --- submission -----------------------------------------------------------------------------------------------
@@ -135,11 +152,16 @@ def upload_needed(requirement: Any, channel: str) -> bool:
     return not (medium == MaterialMedium.BOTH and channel == Channel.COUNTER)
 
 
-def _store(application: Application, checked: list[uploads.CheckedUpload], files: uploads.StoredFiles, by: Any,
-           supplement: SupplementRequest | None = None) -> list[Material]:
+def _files_store(checked: list[uploads.CheckedUpload], files: uploads.StoredFiles,
+                 ) -> list[tuple[uploads.CheckedUpload, str]]:
+    """Write the checked uploads to storage (removed again by ``files`` if the service fails); their names."""
+    return [(item, files.store(item)) for item in checked]
+
+
+def _materials_create(application: Application, stored: list[tuple[uploads.CheckedUpload, str]], by: Any,
+                      supplement: SupplementRequest | None = None) -> list[Material]:
     materials = []
-    for item in checked:
-        name = files.store(item)
+    for item, name in stored:
         material = Material(application=application, requirement_code=item.requirement.code,
                             requirement_name=str(item.requirement.name)[:200],
                             original_name=item.upload.name[-200:], content_type=item.content_type,
@@ -239,17 +261,20 @@ def _submit(*, code: str, applicant: Any, by: Any, channel: str, form_data: dict
         raise ValidationFailed(_("This matter has no process to handle applications."), code="matter_not_open")
 
     now = timezone.now()
+    files_stored = _files_store(checked, stored)
+    # The case number as late as it can be: the day's sequence row stays locked from here to COMMIT and every
+    # submission of the day waits for it. The files are written before; the clock and the process need the number
+    # (a process without a user task decides the case, and tells the applicant, inside process_start).
+    number = case_number_next(on=timezone.localdate(now))
+    limit = int(getattr(version, "promised_days", 0) or 0)
+    clock = clock_start(purpose=f"{number} {matter_name(version)}"[:100], started_on=timezone.localdate(now),
+                        limit_days=limit) if limit >= 1 else None
     application = Application.objects.create(
-        number=case_number_next(on=timezone.localdate(now)), version=version, channel=channel, applicant=applicant,
-        enterprise=enterprise, submitted_by=by, form_data=cleaned, status=Status.ACCEPTED,
+        number=number, version=version, channel=channel, applicant=applicant, enterprise=enterprise,
+        submitted_by=by, form_data=cleaned, status=Status.ACCEPTED, clock=clock,
         status_token=secrets.token_urlsafe(24), idempotency_key=idempotency_key, request_fingerprint=fingerprint,
         submitted_at=now, updated_at=now)
-    _store(application, checked, stored, by)
-    limit = int(getattr(version, "promised_days", 0) or 0)
-    if limit >= 1:
-        application.clock = clock_start(purpose=f"{application.number} {matter_name(version)}"[:100],
-                                        started_on=timezone.localdate(now), limit_days=limit)
-        application.save(update_fields=["clock"])
+    _materials_create(application, files_stored, by)
     if process is not None and not version.on_the_spot:
         process_start(definition=process, subject=application.subject,
                       data={"form": cleaned, "applicant_kind": "enterprise" if enterprise is not None else "citizen",
@@ -382,7 +407,7 @@ def supplement_submit(*, application: Application, files: Sequence[Upload] = (),
         if any(not i["code"] for i in notice.items) and not (note or "").strip():
             errors.add("note", _("Say how you corrected the points listed in the notice."))
         errors.raise_if_any(_("The supplement was not sent: please correct the errors below."))
-        _store(application, checked, stored, by, supplement=notice)
+        _materials_create(application, _files_store(checked, stored), by, supplement=notice)
         notice.answered_at = timezone.now()
         notice.answer_note = (note or "").strip()
         notice.save(update_fields=["answered_at", "answer_note"])
