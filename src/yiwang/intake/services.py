@@ -283,8 +283,12 @@ def _submit(*, code: str, applicant: Any, by: Any, channel: str, form_data: dict
                  on_behalf_of=f"user:{applicant.username}" if by.pk != applicant.pk else "",
                  details={"matter": version.matter.code, "version": version.number, "channel": channel,
                           "materials": len(checked), "enterprise": getattr(enterprise, "credit_code", "")})
-    application.refresh_from_db()
-    if application.status == Status.ACCEPTED:  # a process with no user task may already have finished it
+    # A process with no user task has already decided the case (process_finished, on its own copy of the row):
+    # only then is there more than the status to read again (and the version, clock and applicant stay cached).
+    application.refresh_from_db(fields=["status"])
+    if application.status != Status.ACCEPTED:
+        application.refresh_from_db()
+    else:
         _notify_accepted(application)
     return application
 
