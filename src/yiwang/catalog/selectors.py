@@ -122,11 +122,11 @@ def matter_version_for_application(*, code: str) -> MatterVersion:
     An unknown code raises ``NotFound``; a matter with no published version (a draft only, or
     retired) raises ``ValidationFailed`` with code ``matter_not_open``.
     """
-    matter = Matter.objects.filter(code=code).first()
-    if matter is None:
-        raise NotFound(_("No matter has the code %(code)s.") % {"code": code})
-    version = _published().filter(matter=matter).first()
+    # one query when the matter is open, with the process a new application starts
+    version = _published().select_related("process").filter(matter__code=code).first()
     if version is None:
+        if not Matter.objects.filter(code=code).exists():
+            raise NotFound(_("No matter has the code %(code)s.") % {"code": code})
         raise ValidationFailed(_("The matter %(code)s is not open for applications.") % {"code": code},
                                code="matter_not_open",
                                field_errors={"matter": [_("This matter does not accept applications now.")]})
