@@ -29,7 +29,6 @@ def default_channels() -> list[str]:
     return list(getattr(settings, "YIWANG_NOTIFICATION_DEFAULT_CHANNELS", [backends.INBOX]))
 
 
-@transaction.atomic
 def notification_send(*, recipient: Any, subject: str, body: str, url: str = "", kind: str = "",
                       channels: Sequence[str] | None = None) -> Notification:
     """Put a notice in ``recipient``'s site inbox and queue it for the other ``channels`` on commit.
@@ -53,21 +52,23 @@ def notification_send(*, recipient: Any, subject: str, body: str, url: str = "",
         errors.setdefault("channels", []).append(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)})
     if errors:
         raise ValidationFailed(_("The notice cannot be sent."), field_errors=errors)
-    notification = Notification.objects.create(recipient=recipient, subject=subject, body=body.strip(), url=url,
-                                               kind=kind[:60])
-    outward = [c for c in wanted if c != backends.INBOX]
-    deliveries = []
-    for channel in outward:
-        configured = backends.get_backend(channel) is not None
-        deliveries.append(Delivery(notification=notification, channel=channel,
-                                   status=DeliveryStatus.PENDING if configured else DeliveryStatus.SKIPPED,
-                                   error="" if configured else "channel not configured"))
-    Delivery.objects.bulk_create(deliveries)
-    audit_record(action="notifications.notification.send", obj=notification,
-                 details={"recipient": recipient.pk, "kind": kind, "channels": [backends.INBOX, *outward]})
-    pending = [d.channel for d in deliveries if d.status == DeliveryStatus.PENDING]
-    if pending:
-        transaction.on_commit(lambda: deliver_pending(notification_id=notification.pk))
+    with transaction.atomic(savepoint=False):  # no savepoint round trips inside the caller's transaction
+        notification = Notification.objects.create(recipient=recipient, subject=subject, body=body.strip(), url=url,
+                                                   kind=kind[:60])
+        outward = [c for c in wanted if c != backends.INBOX]
+        deliveries = []
+        for channel in outward:
+            configured = backends.get_backend(channel) is not None
+            deliveries.append(Delivery(notification=notification, channel=channel,
+                                       status=DeliveryStatus.PENDING if configured else DeliveryStatus.SKIPPED,
+                                       error="" if configured else "channel not configured"))
+        Delivery.objects.bulk_create(deliveries)
+        audit_record(action="notifications.notification.send", obj=notification,
+                     details={"recipient": recipient.pk, "kind": kind, "channels": [backends.INBOX, *outward]})
+        pending = [d.channel for d in deliveries if d.status == DeliveryStatus.PENDING]
+        if pending:
+            # the notification as written, with its recipient: committed as it is, no need to read it back
+            transaction.on_commit(lambda: _deliver_pending_of(notification))
     return notification
 
 
@@ -76,6 +77,10 @@ def deliver_pending(*, notification_id: int) -> int:
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None:
         return 0
+    return _deliver_pending_of(notification)
+
+
+def _deliver_pending_of(notification: Notification) -> int:
     sent = 0
     for delivery in Delivery.objects.filter(notification=notification, status=DeliveryStatus.PENDING):
         if _deliver_one(notification, delivery):
