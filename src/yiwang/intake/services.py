@@ -490,11 +490,11 @@ def department_decisions(*, application: Application) -> list[dict[str, str]]:
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside the last task's transaction: no savepoint round trips
 def application_finish(*, application: Application, outcome: str) -> Application | None:
     """The process ended (``process_finished``): record the result and tell the applicant once, with every
     department's decision and opinion. A second signal for the same case changes nothing."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("clock").get(pk=application.pk)
     if not application.is_open:
         return None
     approved = outcome != Outcome.REJECTED
