@@ -65,7 +65,8 @@ def _out(request: HttpRequest, application: Application) -> dict[str, Any]:
         "due_on": application.clock.due_on if application.clock is not None else None,
         "status_url": request.build_absolute_uri(f"{path}?t={application.status_token}"),
         "departments": [{"department": t.organisation.code, "step": t.name, "status": t.status,
-                         "decision": t.decision} for t in tasks_of_subject(subject=application.subject)],
+                         "decision": t.decision}
+                        for t in tasks_of_subject(subject=application.subject, departments_only=True)],
     }
 
 

@@ -483,7 +483,7 @@ def _close(application: Application, *, status: str, outcome: str, decisions: li
 def department_decisions(*, application: Application) -> list[dict[str, str]]:
     """Each department's decision and opinion, from its tasks on the case (completed tasks only)."""
     rows = []
-    for task in tasks_of_subject(subject=application.subject):
+    for task in tasks_of_subject(subject=application.subject, departments_only=True):
         if task.decision or task.opinion:
             rows.append({"department": str(task.organisation), "code": task.organisation.code,
                          "task": str(task.name), "decision": str(task.decision), "opinion": str(task.opinion)})

@@ -42,10 +42,15 @@ def instance_of_subject(*, subject: str) -> ProcessInstance | None:
     return ProcessInstance.objects.filter(subject=subject).select_related("definition").order_by("-pk").first()
 
 
-def tasks_of_subject(*, subject: str) -> list[DepartmentTask]:
-    """Every department task of ``subject``'s processes, oldest first (no permission check, as above)."""
-    return list(DepartmentTask.objects.filter(instance__subject=subject)
-                .select_related("organisation", "assignee", "completed_by", "clock", "instance")
+def tasks_of_subject(*, subject: str, departments_only: bool = False) -> list[DepartmentTask]:
+    """Every department task of ``subject``'s processes, oldest first (no permission check, as above).
+
+    ``departments_only``: the caller reads only the tasks' own fields and their departments, so the people, the
+    clock and the instance are not joined (a six-table join costs PostgreSQL more to plan than to run).
+    """
+    related = ("organisation",) if departments_only else ("organisation", "assignee", "completed_by", "clock",
+                                                          "instance")
+    return list(DepartmentTask.objects.filter(instance__subject=subject).select_related(*related)
                 .order_by("created_at", "pk"))
 
 
