@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import re
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -62,9 +61,6 @@ FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag", "last-modified")
 
 
-# Threads of one server process take turns appending to the log: a queue on a Python lock is cheap, while appends
-# that race for the head lose and sign their entry again. Across processes the compare-and-set decides (ADR 0030).
-_appending = threading.Lock()
 
 
 class Refusal(Exception):
@@ -306,10 +302,9 @@ def _log_refusal(refusal: Refusal, *, message_id: str, request: HttpRequest, ser
     details = {"code": refusal.code, "message": refusal.message}
     details.update({k: v for k, v in refusal.details.items() if k not in {"member", "service"}})
     try:
-        with _appending:
-            _append_refusal(refusal, message_id=message_id, request=request, service_code=service_code,
-                            member=member, authenticated=caller is not None, service=service, details=details,
-                            request_hash=request_hash)
+        _append_refusal(refusal, message_id=message_id, request=request, service_code=service_code,
+                        member=member, authenticated=caller is not None, service=service, details=details,
+                        request_hash=request_hash)
     except (DatabaseError, KeyStoreError):
         logger.exception("exchange: cannot log a refusal (%s)", refusal.code)
 
@@ -342,16 +337,15 @@ def handle(request: HttpRequest, service_code: str, path: str) -> HttpResponse:
         _log_refusal(refusal, message_id=message_id, request=request, service_code=service_code, caller=caller)
         return error_response(refusal.status, refusal.code, refusal.message, message_id)
     try:
-        with _appending:
-            request_entry = message_log_append(
-                kind=EntryKind.REQUEST, message_id=message_id, outcome="accepted", consumer=caller.member,
-                consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,
-                method=request.method or "GET", path=caller.target, body_sha256=caller.body_sha256,
-                details={"timestamp": caller.timestamp, "nonce": caller.nonce,
-                         "consumer_signature": caller.signature, "consumer_cert": caller.certificate.fingerprint,
-                         "fields": sorted(allowed) if allowed is not None else None,
-                         **({"asked_fields": asked} if asked else {})},
-                nonce=(caller.member.identifier, caller.nonce))
+        request_entry = message_log_append(
+            kind=EntryKind.REQUEST, message_id=message_id, outcome="accepted", consumer=caller.member,
+            consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,
+            method=request.method or "GET", path=caller.target, body_sha256=caller.body_sha256,
+            details={"timestamp": caller.timestamp, "nonce": caller.nonce,
+                     "consumer_signature": caller.signature, "consumer_cert": caller.certificate.fingerprint,
+                     "fields": sorted(allowed) if allowed is not None else None,
+                     **({"asked_fields": asked} if asked else {})},
+            nonce=(caller.member.identifier, caller.nonce))
     except NonceUsed:
         replayed = replay(caller.member)
         _log_refusal(replayed, message_id=message_id, request=request, service_code=service_code, caller=caller)
@@ -369,13 +363,12 @@ def handle(request: HttpRequest, service_code: str, path: str) -> HttpResponse:
                      request_hash=request_entry.hash)
         return error_response(refusal.status, refusal.code, refusal.message, message_id)
     try:
-        with _appending:
-            response_entry = message_log_append(
-                kind=EntryKind.RESPONSE, message_id=message_id, outcome="answered", consumer=caller.member,
-                consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,
-                method=request.method or "GET", path=caller.target, status=answer.status,
-                body_sha256=hashlib.sha256(body).hexdigest(), request_hash=request_entry.hash,
-                details={"removed_fields": removed, "ms": round((time.perf_counter() - started) * 1000, 1)})
+        response_entry = message_log_append(
+            kind=EntryKind.RESPONSE, message_id=message_id, outcome="answered", consumer=caller.member,
+            consumer_identifier=caller.member.identifier, provider=service.provider, service_code=service.code,
+            method=request.method or "GET", path=caller.target, status=answer.status,
+            body_sha256=hashlib.sha256(body).hexdigest(), request_hash=request_entry.hash,
+            details={"removed_fields": removed, "ms": round((time.perf_counter() - started) * 1000, 1)})
     except (DatabaseError, KeyStoreError):
         logger.exception("exchange: the response of call %s cannot be logged; withheld", message_id)
         return error_response(503, "log_unavailable",

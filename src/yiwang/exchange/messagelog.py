@@ -3,21 +3,30 @@
 Chained like the audit chain (``yiwang.audit``): each entry stores ``prev_hash`` and
 ``hash = SHA-256(canonical JSON of its fields + prev_hash)``; a single head row remembers the end so a cut tail
 shows, and no two entries can link to the same one. On PostgreSQL an append is one statement that moves the head
-only if it is still where the entry links to (compare-and-set, ADR 0030) — no transaction held across round trips;
+only if it is still where the entry links to (compare-and-set, ADR 0030) — no transaction held across round trips —
+and the processes of one server take turns on a lock file that remembers the head, so their guesses are right;
 on SQLite the IMMEDIATE transaction holds the write lock. In addition the gateway signs each entry's hash with its
 own key (Ed25519, certificate from the platform CA), and a response entry carries the hash of its request entry.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -26,6 +35,7 @@ from .client import b64url, b64url_decode, canonical_request
 from .models import Certificate, Member, MessageLogEntry, MessageLogHead, UsedNonce
 
 GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
 
 
 def _canonical(entry: MessageLogEntry) -> bytes:
@@ -70,9 +80,60 @@ NONCE_CONSTRAINT = "exchange_nonce_once"
 # Appends that lose the race for the head this many times in a row take its row lock instead (always succeeds).
 OPTIMISTIC_TRIES = 5
 
-# The head this process last saw (its own last append, or the last read): the first guess of the next append.
-# A wrong guess costs one more round trip, never a fork: the compare-and-set checks sequence and hash.
-_seen_head: tuple[int, str] | None = None
+
+class _HostTurn:
+    """Appends from every process of this server take turns on a lock file that also holds the head the last
+    one wrote, so the next one's guess is right: without it, server processes kept losing the compare-and-set
+    to each other (ADR 0030). Several servers still race, and the compare-and-set decides between them.
+
+    Only for appends outside a transaction: inside one, the head's row stays locked until the caller commits,
+    and waiting for this file while holding that row could deadlock with a process that holds the file and
+    waits for the row.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory  # default: settings.VAR_DIR, read when first used
+        self._threads = threading.Lock()  # flock excludes processes; the threads of one process share its file
+        self._file: BinaryIO | None = None
+        self._pid = 0
+
+    def _open(self) -> BinaryIO | None:
+        if self._file is None or self._pid != os.getpid():  # a forked worker opens its own (flock is per open)
+            directory = self._directory or Path(settings.VAR_DIR)
+            path = directory / f"exchange-log-{connection.settings_dict['NAME']}.head"
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._file = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b")
+            except OSError:  # no place for the file: appends still work, the compare-and-set keeps them apart
+                logger.warning("exchange: cannot open %s; message log appends will race", path, exc_info=True)
+                self._file = None
+            self._pid = os.getpid()
+        return self._file
+
+    @contextmanager
+    def __call__(self) -> Iterator[list[tuple[int, str] | None]]:
+        """Yields ``[head]`` (None if unknown); put the head you wrote in it before leaving."""
+        with self._threads:
+            file = self._open()
+            if file is None:
+                yield [None]
+                return
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                file.seek(0)
+                seq, _, last_hash = file.read(100).decode(errors="replace").partition(" ")
+                shared = [(int(seq), last_hash) if seq.isdigit() and len(last_hash) == 64 else None]
+                yield shared
+                if shared[0] is not None:
+                    file.seek(0)
+                    file.truncate()
+                    file.write(f"{shared[0][0]} {shared[0][1]}".encode())
+                    file.flush()
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+
+
+_host_turn = _HostTurn()
 
 
 def message_log_append(*, kind: str, message_id: str, outcome: str, consumer: Member | None = None,
@@ -86,7 +147,6 @@ def message_log_append(*, kind: str, message_id: str, outcome: str, consumer: Me
     ``NonceUsed`` for a nonce seen before (nothing written), and whatever the database or the key store raises:
     the gateway then refuses the call (fail closed).
     """
-    global _seen_head
     signer, key = pki.gateway_signer()
     fields = {
         "kind": kind, "message_id": message_id, "consumer": consumer, "consumer_identifier": consumer_identifier[:200],
@@ -108,19 +168,28 @@ def message_log_append(*, kind: str, message_id: str, outcome: str, consumer: Me
                 if not insert_entry(cursor, entry, nonce):
                     raise DatabaseError("the message log head moved under its write lock")
             return entry
-        head = _seen_head or _read_head(cursor)
-        for _attempt in range(OPTIMISTIC_TRIES):
-            entry = after(head)
-            if _insert_alone(cursor, entry, nonce):
-                _seen_head = (entry.seq, entry.hash)
-                return entry
-            head = _read_head(cursor)
-        with transaction.atomic():  # lost the race too often: wait for the head's row lock instead
-            entry = after(_read_head(cursor, lock=True))
-            if not insert_entry(cursor, entry, nonce):
-                raise DatabaseError("the message log head moved under its row lock")
-        _seen_head = (entry.seq, entry.hash)
+        if connection.in_atomic_block:
+            return _append_racing(cursor, after, nonce, _read_head(cursor))
+        with _host_turn() as shared:
+            entry = _append_racing(cursor, after, nonce, shared[0] or _read_head(cursor))
+            shared[0] = (entry.seq, entry.hash)
         return entry
+
+
+def _append_racing(cursor: Any, after: Callable[[tuple[int, str]], MessageLogEntry], nonce: tuple[str, str] | None,
+                   head: tuple[int, str]) -> MessageLogEntry:
+    """Compare-and-set from ``head`` (a guess: a wrong one costs a round trip, never a fork, as the statement
+    checks sequence number and hash); after ``OPTIMISTIC_TRIES`` lost races, under the head's row lock."""
+    for _attempt in range(OPTIMISTIC_TRIES):
+        entry = after(head)
+        if _insert_alone(cursor, entry, nonce):
+            return entry
+        head = _read_head(cursor)
+    with transaction.atomic():  # lost the race too often: wait for the head's row lock instead
+        entry = after(_read_head(cursor, lock=True))
+        if not insert_entry(cursor, entry, nonce):
+            raise DatabaseError("the message log head moved under its row lock")
+    return entry
 
 
 # The gateway's hot path, in plain statements: the ORM's model machinery cost more CPU than the statements, and

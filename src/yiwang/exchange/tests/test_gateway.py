@@ -4,7 +4,9 @@ filtered field by field and logged as signed, chained, bound request/response en
 from __future__ import annotations
 
 import json
+import threading
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -413,8 +415,6 @@ def test_changes_reach_the_gateways_cache_at_the_next_call(client, tax_member, l
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_calls_keep_one_unbroken_log(tax_member, name_only_grant):
     """Eight consumers' threads calling at once: consecutive sequence numbers, every entry bound and intact."""
-    import threading
-
     from django.db import connections
 
     barrier = threading.Barrier(8)
@@ -447,16 +447,33 @@ def append(n: int = 1) -> list[MessageLogEntry]:
     return [messagelog.message_log_append(kind="refusal", message_id=f"m-{i}", outcome="test") for i in range(n)]
 
 
+class _Guessing:
+    """A host turn whose remembered head is ``head``."""
+
+    def __init__(self, head):
+        self.head = head
+
+    @contextmanager
+    def __call__(self):
+        shared = [self.head]
+        yield shared
+        self.head = shared[0]
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as the gateway appends
 @pytest.mark.parametrize("guess", ["behind", "same number, another hash"])
 def test_an_append_after_a_wrong_guess_links_to_the_real_head(monkeypatch, guess):
-    """Another server appended (behind), or this process's last append was rolled back and the number reused
-    (same number, another hash): the compare-and-set refuses the guess, and the entry links to the real head."""
+    """Another server appended (behind), or an append was rolled back and its number reused (same number,
+    another hash): the compare-and-set refuses the remembered head, and the entry links to the real one."""
     first, second = append(2)
     wrong = (first.seq, first.hash) if guess == "behind" else (second.seq, "f" * 64)
-    monkeypatch.setattr(messagelog, "_seen_head", wrong)
+    turn = _Guessing(wrong)
+    monkeypatch.setattr(messagelog, "_host_turn", turn)
     (third,) = append()
     assert (third.seq, third.prev_hash) == (second.seq + 1, second.hash)
     assert message_log_verify().ok and MessageLogHead.objects.get().last_hash == third.hash
+    if connection.vendor == "postgresql":  # SQLite reads the head under its write lock and keeps no guess
+        assert turn.head == (third.seq, third.hash)
 
 
 def test_a_replayed_nonce_writes_nothing_and_leaves_the_transaction_usable(tax_member):
@@ -468,17 +485,46 @@ def test_a_replayed_nonce_writes_nothing_and_leaves_the_transaction_usable(tax_m
     assert after.seq == 2 and message_log_verify().ok
 
 
+class _Racing:
+    """Appends as separate servers make them: no turn-taking on this host, only the compare-and-set."""
+
+    @contextmanager
+    def __call__(self):
+        yield [None]
+
+
+class _ProcessTurns:
+    """Each thread its own ``_HostTurn``, as each server process has its own file: the file lock decides."""
+
+    def __init__(self):
+        self.local = threading.local()
+
+    def __call__(self):
+        if not hasattr(self.local, "turn"):
+            self.local.turn = messagelog._HostTurn()
+        return self.local.turn()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("tries", [5, 0], ids=["compare-and-set", "row lock"])
-def test_concurrent_appends_without_the_process_lock_never_fork_the_log(monkeypatch, tries):
-    """Eight threads appending at once as if they were eight servers (no Python lock between them): the
-    compare-and-set loses races and retries, or falls back to the head's row lock; the log stays one chain."""
-    import threading
-
+@pytest.mark.parametrize("servers, tries", [("racing", 5), ("racing", 0), ("one host", 5)],
+                         ids=["servers racing", "servers racing, row lock at once", "processes of one server"])
+def test_concurrent_appends_never_fork_the_log(monkeypatch, servers, tries):
+    """Eight threads appending at once as eight servers (the compare-and-set loses races and retries, or takes
+    the head's row lock) or as eight processes of one server (they take turns on the host's file, whose head is
+    the right guess): the log stays one verifiable chain either way."""
     from django.db import connections
 
     monkeypatch.setattr(messagelog, "OPTIMISTIC_TRIES", tries)
+    monkeypatch.setattr(messagelog, "_host_turn", _Racing() if servers == "racing" else _ProcessTurns())
+    reads = []
+    read_head = messagelog._read_head
+
+    def counted(cursor, **kwargs):
+        reads.append(1)
+        return read_head(cursor, **kwargs)
+
+    monkeypatch.setattr(messagelog, "_read_head", counted)
     barrier = threading.Barrier(8)
     errors: list[BaseException] = []
 
@@ -500,6 +546,21 @@ def test_concurrent_appends_without_the_process_lock_never_fork_the_log(monkeypa
     assert list(MessageLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = message_log_verify()
     assert report.ok and report.checked == 80
+    if servers == "one host":  # the file's head was right every time but perhaps the first (a stale file)
+        assert len(reads) <= 1
+    else:
+        assert len(reads) >= 80  # no file remembers the head between servers: each append read it first
+
+
+def test_appends_still_work_without_a_place_for_the_host_file(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    turn = messagelog._HostTurn(blocked)  # the lock file would have to live under a file: it cannot be opened
+    with turn() as shared:
+        assert shared == [None]
+    monkeypatch.setattr(messagelog, "_host_turn", turn)
+    first, second = append(2)
+    assert second.prev_hash == first.hash and message_log_verify().ok
 
 
 def test_refusals_follow_accept_language(client, tax_member, local_service):
