@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 
@@ -11,6 +16,30 @@ from yiwang.identity import services as identity
 from yiwang.identity.models import Organisation, OrgKind, Role, User
 
 PASSWORD = "Pudong-Test-2026!"  # noqa: S105 (test personas only)
+
+
+def run_together(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Run ``work(i)`` in ``n`` threads released at the same instant, each with its own database connection
+    (closed at the end); their results and errors, for concurrency tests on PostgreSQL."""
+    barrier = threading.Barrier(n, timeout=30)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            results.append(work(i))
+        except BaseException as exc:  # noqa: BLE001 (reported by the test)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
 
 
 def english_client(**defaults) -> Client:

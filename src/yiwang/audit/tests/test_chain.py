@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 
 from yiwang.audit.models import AuditRecord, AuditResult
 from yiwang.audit.services import GENESIS, audit_chain_verify, audit_record
+from yiwang.conftest import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -125,29 +126,13 @@ def test_an_audit_record_rolls_back_with_the_business_change(citizen):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unbroken_chain():
     """Eight threads appending at once: consecutive sequence numbers, every link intact."""
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
 
     def writer(n: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(10):
-                with transaction.atomic():
-                    audit_record(action="audit.access.denied", actor_name=f"t{n}", details={"i": i})
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for i in range(10):
+            with transaction.atomic():
+                audit_record(action="audit.access.denied", actor_name=f"t{n}", details={"i": i})
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(8, writer)
     assert not errors
     assert list(AuditRecord.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = audit_chain_verify()

@@ -8,6 +8,7 @@ from yiwang.audit.public import AuditRecord
 from yiwang.catalog import services
 from yiwang.catalog.models import LifeEvent, MaterialRequirement, Matter, MatterVersion, VersionStatus
 from yiwang.catalog.public import materials_of, matter_version_for_application
+from yiwang.conftest import run_together
 from yiwang.core.public import NotFound, ValidationFailed
 from yiwang.workflow.models import ProcessDefinition
 
@@ -244,31 +245,21 @@ def test_the_database_allows_one_published_and_one_draft_version_per_matter(publ
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_publishing_the_same_draft_at_once_publish_it_once(published, platform_admin):
     """PostgreSQL only: row locks serialise the two publishes; the second finds no draft any more."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent transactions (PostgreSQL)")
     draft = services.matter_version_draft_create(matter=published.matter, by=platform_admin)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def publish() -> None:
+    def publish(_: int) -> str:
         try:
-            barrier.wait()
             services.matter_version_publish(version=draft, by=platform_admin)
-            outcomes.append("published")
         except ValidationFailed as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
+            return exc.code
+        return "published"
 
-    threads = [threading.Thread(target=publish) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = run_together(2, publish)
+    assert not errors
     assert sorted(outcomes) == ["published", "version_not_draft"]
     assert list(MatterVersion.objects.filter(matter=published.matter).order_by("number")
                 .values_list("status", flat=True)) == [VersionStatus.RETIRED, VersionStatus.PUBLISHED]

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.test import Client
 
+from yiwang.conftest import run_together
 from yiwang.exchange import messagelog, pki
 from yiwang.exchange.client import RECEIPT_HEADER, ExchangeClient, b64url_decode
 from yiwang.exchange.messagelog import message_log_verify
@@ -415,29 +416,13 @@ def test_changes_reach_the_gateways_cache_at_the_next_call(client, tax_member, l
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_calls_keep_one_unbroken_log(tax_member, name_only_grant):
     """Eight consumers' threads calling at once: consecutive sequence numbers, every entry bound and intact."""
-    from django.db import connections
 
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-    statuses: list[int] = []
+    def caller(_: int) -> list[int]:
+        client = Client()
+        return [signed_call(client, tax_member, "GET", TARGET).status_code for _ in range(5)]
 
-    def caller() -> None:
-        try:
-            client = Client()
-            barrier.wait()
-            for _ in range(5):
-                statuses.append(signed_call(client, tax_member, "GET", TARGET).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=caller) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors and statuses == [200] * 40
+    results, errors = run_together(8, caller)
+    assert not errors and [status for statuses in results for status in statuses] == [200] * 40
     assert list(MessageLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = message_log_verify()
     assert report.ok and report.checked == 80
@@ -513,8 +498,6 @@ def test_concurrent_appends_never_fork_the_log(monkeypatch, servers, tries):
     """Eight threads appending at once as eight servers (the compare-and-set loses races and retries, or takes
     the head's row lock) or as eight processes of one server (they take turns on the host's file, whose head is
     the right guess): the log stays one verifiable chain either way."""
-    from django.db import connections
-
     monkeypatch.setattr(messagelog, "OPTIMISTIC_TRIES", tries)
     monkeypatch.setattr(messagelog, "_host_turn", _Racing() if servers == "racing" else _ProcessTurns())
     reads = []
@@ -525,23 +508,7 @@ def test_concurrent_appends_never_fork_the_log(monkeypatch, servers, tries):
         return read_head(cursor, **kwargs)
 
     monkeypatch.setattr(messagelog, "_read_head", counted)
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-
-    def appender() -> None:
-        try:
-            barrier.wait()
-            append(10)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=appender) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(8, lambda _: append(10))
     assert not errors
     assert list(MessageLogEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 81))
     report = message_log_verify()

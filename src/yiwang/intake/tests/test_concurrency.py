@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from yiwang.conftest import run_together
 from yiwang.intake import services
 from yiwang.intake.models import Application, Channel
 
@@ -19,28 +16,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="needs PostgreSQL: SQLite runs one write transaction at a time, so there is no race"),
 ]
-
-
-def run_together(n: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(n, timeout=30)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except BaseException as exc:  # noqa: BLE001 (reported by the test)
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_concurrent_submissions_get_distinct_consecutive_case_numbers(citizen, matter):

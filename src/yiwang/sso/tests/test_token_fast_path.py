@@ -14,6 +14,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, IDToken, RefreshToken
 
 from yiwang.audit.public import AuditRecord, audit_chain_verify
+from yiwang.conftest import run_together
 from yiwang.sso.rows import insert
 from yiwang.sso.validators import _application, _locked_refresh_token, generate_token
 
@@ -128,27 +129,11 @@ def test_tokens_carry_256_random_bits():
 @pytest.mark.django_db(transaction=True)
 def test_the_same_refresh_token_twice_at_once_is_a_reuse(browser, tax_system):
     """The row lock taken while validating: the second request waits, sees the token spent, revokes the family."""
-    import threading
-
-    from django.db import connections
-
     tokens = _tokens(browser, Client(), tax_system)
     client_id, secret = tax_system.application.client_id, tax_system.client_secret
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def use() -> None:
-        try:
-            barrier.wait()
-            statuses.append(refresh(Client(), client_id, secret, tokens["refresh_token"]).status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=use) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses, errors = run_together(
+        2, lambda _: refresh(Client(), client_id, secret, tokens["refresh_token"]).status_code)
+    assert not errors
     assert sorted(statuses) == [200, 400]
     assert not RefreshToken.objects.filter(revoked__isnull=True).exists()  # the family is revoked
     assert AuditRecord.objects.filter(action="sso.refresh_token.reuse").count() == 1
