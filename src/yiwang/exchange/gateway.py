@@ -61,8 +61,6 @@ FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "content-language", "cache-control", "etag", "last-modified")
 
 
-
-
 class Refusal(Exception):
     """A call the gateway will not forward; ``code`` is stable for machines, ``message`` for people."""
 
