@@ -50,8 +50,8 @@ from .client import (
     canonical_request,
 )
 from .fields import filter_fields, requested_fields
-from .messagelog import NonceUsed, message_log_append
-from .models import Certificate, EntryKind, Member, MemberStatus, Service, ServiceKind, UsedNonce
+from .messagelog import NonceUsed, message_log_append, nonce_record
+from .models import Certificate, EntryKind, Member, MemberStatus, Service, ServiceKind
 from .registry import LocalRequest, local_handler
 
 logger = logging.getLogger(__name__)
@@ -156,19 +156,10 @@ def authenticate(request: HttpRequest, known: directory.Directory | None = None)
 
 def use_nonce(caller: Caller) -> None:
     """Record the nonce of a request that is not logged (metadata); a nonce seen before raises ``Refusal``.
-
-    ``ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite) instead of catching an IntegrityError: no savepoint, one
-    statement, and the unique constraint still decides between two servers racing with the same nonce. A call's
-    nonce is recorded with its request entry instead (``message_log_append(nonce=…)``).
-    """
-    table = UsedNonce._meta.db_table
+    A call's nonce is recorded with its request entry instead (``message_log_append(nonce=…)``)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (member, nonce, seen_at) VALUES (%s, %s, %s) "  # noqa: S608 (our table)
-                       "ON CONFLICT (member, nonce) DO NOTHING",
-                       [caller.member.identifier, caller.nonce, timezone.now()])
-        inserted = cursor.rowcount
-    if inserted != 1:
-        raise replay(caller.member)
+        if not nonce_record(cursor, caller.member.identifier, caller.nonce):
+            raise replay(caller.member)
 
 
 def replay(member: Member) -> Refusal:

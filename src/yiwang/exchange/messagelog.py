@@ -202,6 +202,17 @@ _COLUMNS = ", ".join(connection.ops.quote_name(f.column) for f in _ENTRY_FIELDS)
 _PLACEHOLDERS = ", ".join(["%s"] * len(_ENTRY_FIELDS))
 
 
+def nonce_record(cursor: Any, member: str, nonce: str) -> bool:
+    """Record a member's nonce; False if it was recorded before (a replay).
+
+    ``ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite) instead of catching an IntegrityError: no savepoint, one
+    statement, and the unique constraint still decides between two servers racing with the same nonce.
+    """
+    cursor.execute(f"INSERT INTO {NONCE_TABLE} (member, nonce, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
+                   "ON CONFLICT (member, nonce) DO NOTHING", [member, nonce, timezone.now()])
+    return bool(cursor.rowcount == 1)
+
+
 def _read_head(cursor: Any, *, lock: bool = False) -> tuple[int, str]:
     """The head's (last sequence number, last hash); ``lock`` holds its row until the transaction ends."""
     sql = f"SELECT last_seq, last_hash FROM {HEAD_TABLE} WHERE id = 1" + (" FOR UPDATE" if lock else "")  # noqa: S608
@@ -234,12 +245,12 @@ def insert_entry(cursor: Any, entry: MessageLogEntry, nonce: tuple[str, str] | N
     move = (f"UPDATE {HEAD_TABLE} SET last_seq = %s, last_hash = %s "  # noqa: S608 (our table)
             "WHERE id = 1 AND last_seq = %s AND last_hash = %s")
     moved = [entry.seq, entry.hash, entry.seq - 1, entry.prev_hash]
-    seen = [*nonce, timezone.now()] if nonce is not None else []
     if connection.vendor == "postgresql":
         # Data-modifying WITHs run exactly once; the inserts take their one row from the head's move, so a lost
         # race writes nothing, and a replayed nonce fails the whole statement on its unique constraint.
         record = (f", used AS (INSERT INTO {NONCE_TABLE} (member, nonce, seen_at) "  # noqa: S608 (our table)
                   "SELECT %s, %s, %s FROM moved)") if nonce is not None else ""
+        seen = [*nonce, timezone.now()] if nonce is not None else []
         sql = (f"WITH moved AS ({move} RETURNING 1){record} "  # noqa: S608 (our columns)
                f"INSERT INTO {ENTRY_TABLE} ({_COLUMNS}) SELECT {_PLACEHOLDERS} FROM moved")
         try:
@@ -249,11 +260,8 @@ def insert_entry(cursor: Any, entry: MessageLogEntry, nonce: tuple[str, str] | N
                 raise NonceUsed from None
             raise
         return bool(cursor.rowcount == 1)
-    if nonce is not None:
-        cursor.execute(f"INSERT INTO {NONCE_TABLE} (member, nonce, seen_at) VALUES (%s, %s, %s) "  # noqa: S608
-                       "ON CONFLICT (member, nonce) DO NOTHING", seen)
-        if cursor.rowcount != 1:
-            raise NonceUsed
+    if nonce is not None and not nonce_record(cursor, *nonce):
+        raise NonceUsed
     cursor.execute(move, moved)
     if cursor.rowcount != 1:
         return False
