@@ -47,6 +47,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from cpumeter import CpuMeter  # noqa: E402 (bench/ is not a package)
+
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -254,69 +257,6 @@ class Http:
         except OSError as exc:
             status, answer = 0, str(exc).encode()
         return status, answer, time.perf_counter() - started
-
-
-# --- CPU per party, from /proc ---------------------------------------------------------------------------
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def _machine() -> tuple[float, float, float]:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    total = sum(values[:8])
-    return (total - values[3] - values[4]) / CLOCK_TICKS, total / CLOCK_TICKS, values[7] / CLOCK_TICKS
-
-
-class CpuMeter:
-    def __init__(self, server_pid: int) -> None:
-        self.server_pid = server_pid
-
-    def snapshot(self) -> dict[str, Any]:
-        server = [self.server_pid, *_children(self.server_pid)]
-        backends = [int(p) for p in psql(
-            f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB_NAME}'").split() if p.isdigit()]  # noqa: S608
-        busy, total, stolen = _machine()
-        return {"client": time.process_time(), "server": {p: _cpu_seconds(p) for p in server},
-                "postgres": {p: _cpu_seconds(p) for p in backends}, "busy": busy, "total": total, "stolen": stolen}
-
-    @staticmethod
-    def report(before: dict[str, Any], after: dict[str, Any], done: int, unit: str) -> str:
-        def delta(key: str) -> float:
-            return sum(v - before[key].get(p, 0.0) for p, v in after[key].items())
-
-        client = after["client"] - before["client"]
-        server, postgres = delta("server"), delta("postgres")
-        busy, total = after["busy"] - before["busy"], after["total"] - before["total"]
-        stolen = after["stolen"] - before["stolen"]
-        other = max(0.0, busy - client - server - postgres)
-        per = 1000 / done if done else 0.0
-        cpus = os.cpu_count() or 1
-        own = (server + postgres + client) * per
-        return (f"    CPU per {unit}: gunicorn {server * per:.2f} ms, PostgreSQL {postgres * per:.2f} ms, "
-                f"load generator {client * per:.2f} ms, rest of the machine {other * per:.2f} ms "
-                f"(steal {stolen * per:.2f} ms); machine busy {100 * busy / total if total else 0:.0f} % of "
-                f"{cpus} CPUs\n    the benchmark's own CPU ({own:.2f} ms per {unit}) would allow "
-                f"{cpus * 1000 / own if own else 0:.0f} {unit}s/s on {cpus} otherwise idle CPUs")
 
 
 class Phase:
@@ -616,7 +556,7 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise RuntimeError("gunicorn did not start") from None
                     time.sleep(0.2)
-            meter = CpuMeter(server.pid)
+            meter = CpuMeter({"gunicorn": server.pid}, [DB_NAME])
             print("logging the clients in …", flush=True)
             citizen_clients = []
             for username in citizens:

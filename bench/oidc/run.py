@@ -36,6 +36,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from cpumeter import CpuMeter  # noqa: E402 (bench/ is not a package)
+
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 DB_NAME = "yiwang_bench_oidc"
@@ -124,81 +127,6 @@ def prepare(n_chains: int, n_codes: int) -> tuple[str, str, list[str], list[str]
                                        for c in codes], batch_size=1000)
     connections.close_all()
     return app.client_id, registration.client_secret, refresh_tokens, codes
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process (all its threads), from /proc; 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def _machine_busy() -> tuple[float, float, float]:
-    """(busy, total, stolen) CPU seconds of the whole machine since boot; stolen: taken by the hypervisor."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle, iowait
-    total = sum(values[:8])
-    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS, values[7] / CLOCK_TICKS
-
-
-class CpuMeter:
-    """Where the CPU went during a phase: load generator, gunicorn, PostgreSQL backends, everything else."""
-
-    def __init__(self, server_pid: int) -> None:
-        self.server_pid = server_pid
-
-    def _backend_pids(self) -> list[int]:
-        out = subprocess.run(["psql", "-h", HOST, "-U", "postgres", "-Atc",  # noqa: S603, S607
-                              f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB_NAME}'"],  # noqa: S608 (constant)
-                             check=True, capture_output=True, text=True, timeout=30).stdout
-        return [int(line) for line in out.split() if line.strip().isdigit()]
-
-    def snapshot(self) -> dict[str, object]:
-        server = [self.server_pid, *_children(self.server_pid)]
-        backends = self._backend_pids()
-        busy, total, stolen = _machine_busy()
-        return {"client": time.process_time(), "server": {p: _cpu_seconds(p) for p in server},
-                "postgres": {p: _cpu_seconds(p) for p in backends}, "busy": busy, "total": total, "stolen": stolen}
-
-    @staticmethod
-    def report(before: dict[str, object], after: dict[str, object], grants: int) -> str:
-        def delta(key: str) -> float:
-            b, a = before[key], after[key]
-            assert isinstance(a, dict) and isinstance(b, dict)
-            return sum(v - b.get(p, 0.0) for p, v in a.items())
-
-        client = float(after["client"]) - float(before["client"])  # type: ignore[arg-type]
-        server, postgres = delta("server"), delta("postgres")
-        busy = float(after["busy"]) - float(before["busy"])  # type: ignore[arg-type]
-        total = float(after["total"]) - float(before["total"])  # type: ignore[arg-type]
-        stolen = float(after["stolen"]) - float(before["stolen"])  # type: ignore[arg-type]
-        other = max(0.0, busy - client - server - postgres)
-        per = 1000 / grants if grants else 0.0
-        cpus = os.cpu_count() or 1
-        own = (server + postgres + client) * per
-        return (f"    CPU per grant: gunicorn {server * per:.2f} ms, PostgreSQL {postgres * per:.2f} ms, "
-                f"load generator {client * per:.2f} ms, rest of the machine {other * per:.2f} ms "
-                f"(hypervisor steal {stolen * per:.2f} ms); machine busy "
-                f"{100 * busy / total if total else 0:.0f} % of {cpus} CPUs\n"
-                f"    the benchmark's own CPU ({own:.2f} ms per grant) would allow "
-                f"{cpus * 1000 / own if own else 0:.0f} grants/s on {cpus} otherwise idle CPUs")
 
 
 class Driver:
@@ -371,7 +299,7 @@ def run_phase(name: str, driver: Driver, jobs: list[object], work: object, meter
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
     print(f"{name:<18} {done:>6} grants in {elapsed:5.1f} s = {rate:7.1f} grants/s   "
           f"p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   errors {sum(driver.errors.values())}")
-    print(CpuMeter.report(before, after, done))
+    print(CpuMeter.report(before, after, done, "grant"))
     for error, count in driver.errors.items():
         print(f"    {count} × {error}")
     return rate
@@ -423,7 +351,7 @@ def main() -> int:
                 time.sleep(0.2)
         driver: Driver = {"sockets": SocketDriver, "asyncio": AsyncDriver, "threads": ThreadDriver}[args.client](
             port, client_id, secret)
-        meter = CpuMeter(server.pid)
+        meter = CpuMeter({"gunicorn": server.pid}, [DB_NAME])
 
         async def refresh_chain(post: object, token: object, until: float) -> None:
             while time.monotonic() < until:
