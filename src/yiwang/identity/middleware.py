@@ -10,6 +10,9 @@ messages middleware and ``AuditContextMiddleware`` (so what we audit carries the
   it is not tied to any URL list.
 - A staff session idle longer than ``YIWANG_STAFF_IDLE_SECONDS`` is logged out and audited
   (``identity.user.session_timeout``), whatever ``SESSION_COOKIE_AGE`` would still allow.
+- Every signed-in session notes the time of its activity, at most once per ``YIWANG_SESSION_ACTIVITY_SECONDS``
+  (a minute): that write is what saves the session and renews its expiry, so both timeouts count from the first
+  request of the last active minute (up to that much early), and a busy session is not written on every request.
 """
 
 from __future__ import annotations
@@ -60,14 +63,14 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     def _idle_timeout(self, request: HttpRequest) -> HttpResponse | None:
+        """Log out a staff member idle too long; otherwise note the activity (see :func:`activity_note`)."""
         user = request.user
-        if getattr(user, "kind", None) != AccountKind.STAFF:
-            return None
         current = now()
         last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
-        if isinstance(last, int | float) and current - last > settings.YIWANG_STAFF_IDLE_SECONDS:
-            audit_record(action="identity.user.session_timeout", actor=user,
-                         details={"idle_seconds": int(current - last)})
+        idle = current - last if isinstance(last, int | float) else None
+        if getattr(user, "kind", None) == AccountKind.STAFF and idle is not None \
+                and idle > settings.YIWANG_STAFF_IDLE_SECONDS:
+            audit_record(action="identity.user.session_timeout", actor=user, details={"idle_seconds": int(idle)})
             logout(request)
             message = _("You were logged out after %(minutes)d minutes without activity. Please log in again.") % {
                 "minutes": settings.YIWANG_STAFF_IDLE_SECONDS // 60}
@@ -75,7 +78,10 @@ class StaffSecondFactorMiddleware:
                 return JsonResponse({"error": {"code": "session_expired", "message": message}}, status=401)
             messages.info(request, message)
             return self._redirect(request, reverse(settings.LOGIN_URL))
-        request.session[LAST_ACTIVITY_SESSION_KEY] = current
+        if idle is None or idle >= settings.YIWANG_SESSION_ACTIVITY_SECONDS:
+            # Writing the key saves the session, and saving renews its expiry (SESSION_COOKIE_AGE): at most once
+            # per YIWANG_SESSION_ACTIVITY_SECONDS instead of an UPDATE and a commit on every request.
+            request.session[LAST_ACTIVITY_SESSION_KEY] = current
         return None
 
     def _second_factor(self, request: HttpRequest) -> HttpResponse | None:

@@ -157,7 +157,10 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 SESSION_COOKIE_AGE = int(os.environ.get("YIWANG_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request (an UPDATE and a commit each): identity's middleware notes the activity at most once
+# per YIWANG_SESSION_ACTIVITY_SECONDS, which saves the session and renews its expiry; both idle timeouts count from it.
+SESSION_SAVE_EVERY_REQUEST = False
+YIWANG_SESSION_ACTIVITY_SECONDS = int(os.environ.get("YIWANG_SESSION_ACTIVITY_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

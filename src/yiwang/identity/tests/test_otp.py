@@ -8,9 +8,12 @@ from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -294,6 +297,45 @@ def test_citizens_keep_the_ordinary_session_age(citizen, monkeypatch, settings):
     clock["now"] += settings.YIWANG_STAFF_IDLE_SECONDS + 60
     assert client.get("/me/").status_code == 200
     assert not AuditRecord.objects.filter(action="identity.user.session_timeout").exists()
+
+
+def _session_writes(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(q["sql"].startswith("UPDATE \"django_session\"") for q in queries.captured_queries)
+
+
+@override_settings(YIWANG_SESSION_ACTIVITY_SECONDS=60)
+def test_a_busy_session_is_written_once_a_minute_and_its_expiry_renewed_then(citizen, monkeypatch):
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(middleware, "now", lambda: clock["now"])
+    client = Client()
+    client.force_login(citizen)
+    assert _session_writes(client, "/me/") == 1  # the first request notes the activity
+    expiry = Session.objects.get(pk=client.session.session_key).expire_date
+    clock["now"] += 59
+    assert _session_writes(client, "/me/") == 0
+    assert _session_writes(client, "/api/v1/me") == 0
+    assert Session.objects.get(pk=client.session.session_key).expire_date == expiry
+    clock["now"] += 1
+    assert _session_writes(client, "/me/") == 1
+    assert Session.objects.get(pk=client.session.session_key).expire_date > expiry
+    assert client.session[middleware.LAST_ACTIVITY_SESSION_KEY] == clock["now"]
+
+
+@override_settings(YIWANG_STAFF_IDLE_SECONDS=15 * 60, YIWANG_SESSION_ACTIVITY_SECONDS=60)
+def test_the_staff_idle_timeout_counts_from_the_first_request_of_the_last_active_minute(tax_handler, monkeypatch):
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(middleware, "now", lambda: clock["now"])
+    client = Client()
+    staff_login(client, tax_handler)
+    assert client.get("/api/v1/me").status_code == 200  # noted
+    clock["now"] += 59
+    assert client.get("/api/v1/me").status_code == 200  # within the minute: not noted
+    clock["now"] += 15 * 60 - 58
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "session_expired"
+    assert AuditRecord.objects.get(action="identity.user.session_timeout").details == {"idle_seconds": 15 * 60 + 1}
 
 
 # --- citizens: optional -------------------------------------------------------------------------------------------
