@@ -63,7 +63,7 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     def _idle_timeout(self, request: HttpRequest) -> HttpResponse | None:
-        """Log out a staff member idle too long; otherwise note the activity (see :func:`activity_note`)."""
+        """Log out a staff member idle too long; otherwise note the activity when the last note is stale."""
         user = request.user
         current = now()
         last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
@@ -78,7 +78,7 @@ class StaffSecondFactorMiddleware:
                 return JsonResponse({"error": {"code": "session_expired", "message": message}}, status=401)
             messages.info(request, message)
             return self._redirect(request, reverse(settings.LOGIN_URL))
-        if idle is None or idle >= settings.YIWANG_SESSION_ACTIVITY_SECONDS:
+        if idle is None or not 0 <= idle < settings.YIWANG_SESSION_ACTIVITY_SECONDS:  # stale, or a clock set back
             # Writing the key saves the session, and saving renews its expiry (SESSION_COOKIE_AGE): at most once
             # per YIWANG_SESSION_ACTIVITY_SECONDS instead of an UPDATE and a commit on every request.
             request.session[LAST_ACTIVITY_SESSION_KEY] = current
