@@ -41,8 +41,8 @@ install: system-deps venv assets messages
 demo: install
 	$(YIWANG) migrate --noinput -v 0
 	$(YIWANG) demo-data --url http://$(HOST):$(PORT)/
-	@echo "Serving yiwang on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(YIWANG) runserver $(HOST):$(PORT)
+	@echo "Serving yiwang on http://$(HOST):$(PORT)/ with its events worker (e-mail and SMS notices; Ctrl-C stops both)"
+	@$(YIWANG) events work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; $(YIWANG) runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -10,6 +10,15 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from . import audit_actions  # noqa: F401
         menus()
+        consumers()
+
+
+def consumers() -> None:
+    from yiwang.events.public import register_consumer
+
+    from .services import QUEUED_TOPIC, on_notification_queued
+
+    register_consumer("notifications.deliver", topics=[QUEUED_TOPIC], handler=on_notification_queued)
 
 
 def menus() -> None:

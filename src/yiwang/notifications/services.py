@@ -1,8 +1,11 @@
 """Sending notices and marking them read.
 
-The inbox copy is written in the caller's transaction; e-mail and SMS go out only after that transaction
-commits (a rolled-back case sends nothing), each channel on its own, so one failing channel neither loses the
-inbox copy nor stops the others. Failures are logged and kept on the :class:`Delivery` row.
+The inbox copy is written in the caller's transaction, with one :class:`Delivery` row per other channel and an
+event on the bus (``notifications.notification.queued``, through the transactional outbox): a rolled-back case
+sends nothing, and the request that caused the notice never waits for a mail server or an SMS gateway. The
+events worker (``yiwang events work``) carries the deliveries (:func:`on_notification_queued`), each channel on
+its own, so one failing channel neither loses the inbox copy nor stops the others. Failures are logged and kept
+on the :class:`Delivery` row; ``yiwang notifications retry`` tries them again.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from django.utils.translation import gettext as _
 
 from yiwang.audit.public import audit_record
 from yiwang.core.public import ValidationFailed
+from yiwang.events.public import Event, event_publish
 
 from . import backends
 from .models import Delivery, DeliveryStatus, Notification
 
 logger = logging.getLogger("yiwang.notifications")
+
+QUEUED_TOPIC = "notifications.notification.queued"  # an event per notice with e-mail or SMS copies to send
 
 
 def default_channels() -> list[str]:
@@ -31,7 +37,7 @@ def default_channels() -> list[str]:
 
 def notification_send(*, recipient: Any, subject: str, body: str, url: str = "", kind: str = "",
                       channels: Sequence[str] | None = None) -> Notification:
-    """Put a notice in ``recipient``'s site inbox and queue it for the other ``channels`` on commit.
+    """Put a notice in ``recipient``'s site inbox and queue it for the other ``channels`` (sent by the events worker).
 
     ``channels`` defaults to ``YIWANG_NOTIFICATION_DEFAULT_CHANNELS``; the inbox is always included. A channel
     that is not configured is recorded as skipped, not refused: the notice still reaches the inbox.
@@ -65,11 +71,20 @@ def notification_send(*, recipient: Any, subject: str, body: str, url: str = "",
         Delivery.objects.bulk_create(deliveries)
         audit_record(action="notifications.notification.send", obj=notification,
                      details={"recipient": recipient.pk, "kind": kind, "channels": [backends.INBOX, *outward]})
-        pending = [d.channel for d in deliveries if d.status == DeliveryStatus.PENDING]
-        if pending:
-            # the notification as written, with its recipient: committed as it is, no need to read it back
-            transaction.on_commit(lambda: _deliver_pending_of(notification))
+        if any(d.status == DeliveryStatus.PENDING for d in deliveries):
+            event_publish(topic=QUEUED_TOPIC, payload={"notification_id": notification.pk},
+                          key=f"notifications.notification:{notification.pk}")
     return notification
+
+
+def on_notification_queued(event: Event) -> None:
+    """The events consumer ``notifications.deliver``: carry the queued notification's pending deliveries.
+
+    It runs in the worker's transaction with the consumer's dedup row, so a redelivered event finds the
+    deliveries already sent. A worker that dies between a send and its commit sends that notice again when the
+    event is redelivered: e-mail and SMS are at least once.
+    """
+    deliver_pending(notification_id=int(event.payload["notification_id"]))
 
 
 def deliver_pending(*, notification_id: int) -> int:
@@ -109,8 +124,12 @@ def _deliver_one(notification: Notification, delivery: Delivery) -> bool:
 
 
 def deliveries_retry(*, limit: int = 500) -> int:
-    """Try failed and still-pending deliveries again (``yiwang notifications retry``); returns how many went out."""
-    ids = list(Delivery.objects.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING])
+    """Try failed deliveries again (``yiwang notifications retry``); returns how many went out.
+
+    Pending ones are left to the events worker, whose event for them is delivered at least once: retrying them
+    here too would race it and send a notice twice.
+    """
+    ids = list(Delivery.objects.filter(status=DeliveryStatus.FAILED)
                .order_by("pk").values_list("notification_id", flat=True).distinct()[:limit])
     sent = 0
     for notification_id in ids:

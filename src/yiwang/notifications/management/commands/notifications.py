@@ -12,11 +12,11 @@ from yiwang.notifications.services import deliveries_retry
 
 
 class Command(BaseCommand):
-    help = "Notifications: retry e-mail and SMS deliveries that failed or were never attempted."
+    help = "Notifications: retry e-mail and SMS deliveries that failed (the events worker sends the others)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        retry = sub.add_parser("retry", help="Retry failed and pending deliveries.")
+        retry = sub.add_parser("retry", help="Retry failed deliveries (pending ones are the events worker's).")
         retry.add_argument("--limit", type=int, default=500, help="At most this many notices (default 500)")
 
     def handle(self, *args: Any, **options: Any) -> None:
