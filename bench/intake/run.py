@@ -486,6 +486,16 @@ def time_worklist(queries: int, seed: int = 4) -> dict[str, float]:
     return {"p50": p50, "p95": p95}
 
 
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM to the process group (gunicorn's master and workers, or the events worker), SIGKILL after 20 s."""
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync worker processes")
@@ -526,7 +536,7 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
         return 0
     psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     psql(f"CREATE DATABASE {DB_NAME}")
-    server = None
+    server = worker = None
     try:
         print(f"migrating {DB_NAME} …", flush=True)
         subprocess.run([str(VENV_BIN / "yiwang"), "migrate", "--noinput", "-v", "0"],  # noqa: S603
@@ -547,6 +557,9 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
                 gunicorn += ["--config", str(HERE / "profile_conf.py")]
                 print(f"profiles in {profile_dir}")
             server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+            # the events worker sends the notices' e-mail and SMS copies (ADR 0017), as in a deployment
+            worker = subprocess.Popen([str(VENV_BIN / "yiwang"), "events", "work"], cwd=ROOT, env=env,  # noqa: S603
+                                      start_new_session=True, stdout=subprocess.DEVNULL)
             deadline = time.monotonic() + 60
             while True:
                 try:
@@ -556,7 +569,7 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise RuntimeError("gunicorn did not start") from None
                     time.sleep(0.2)
-            meter = CpuMeter({"gunicorn": server.pid}, [DB_NAME])
+            meter = CpuMeter({"gunicorn": server.pid, "events worker": worker.pid}, [DB_NAME])
             print("logging the clients in …", flush=True)
             citizen_clients = []
             for username in citizens:
@@ -640,6 +653,12 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
             finished = Application.objects.filter(status="approved").count()
             print(f"    cases approved after their three departments: {finished} of "
                   f"{Application.objects.count()} (warm-up cases included)")
+            from django.db.models import Count
+
+            from yiwang.notifications.models import Delivery
+
+            states = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+            print(f"    notices' e-mail and SMS copies, by the events worker: {states} (pending: not sent yet)")
             connections.close_all()
 
             print(f"\nsubmissions/s {sub['rate']:.1f} = {sub['rate'] / base['rate']:.2f}× the baseline's "
@@ -649,9 +668,9 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
             print(f"task completions/s {comp['rate']:.1f} = {comp['rate'] / base['rate']:.2f}× the baseline; "
                   f"target {TARGET_COMPLETIONS}/s: {'met' if comp['rate'] >= TARGET_COMPLETIONS else 'NOT met'} "
                   f"({comp['rate'] / TARGET_COMPLETIONS:.2f}×)")
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
-            server = None
+            stop(server)
+            stop(worker)
+            server = worker = None
 
         if not args.skip_million:
             print(f"\nworklist with {args.applications:,} more applications", flush=True)
@@ -662,12 +681,8 @@ def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)
         connections.close_all()
         return 0
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop(server)
+        stop(worker)
         if not args.keep_db:
             time.sleep(0.5)
             psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
