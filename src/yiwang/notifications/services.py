@@ -40,7 +40,8 @@ def notification_send(*, recipient: Any, subject: str, body: str, url: str = "",
     """Put a notice in ``recipient``'s site inbox and queue it for the other ``channels`` (sent by the events worker).
 
     ``channels`` defaults to ``YIWANG_NOTIFICATION_DEFAULT_CHANNELS``; the inbox is always included. A channel
-    that is not configured is recorded as skipped, not refused: the notice still reaches the inbox.
+    that is not configured, or on which the recipient has no address, is recorded as skipped, not refused: the
+    notice still reaches the inbox, and only the copies that can go out are queued.
     """
     errors: dict[str, list[str]] = {}
     subject = (subject or "").strip()
@@ -64,10 +65,11 @@ def notification_send(*, recipient: Any, subject: str, body: str, url: str = "",
         outward = [c for c in wanted if c != backends.INBOX]
         deliveries = []
         for channel in outward:
-            configured = backends.get_backend(channel) is not None
-            deliveries.append(Delivery(notification=notification, channel=channel,
-                                       status=DeliveryStatus.PENDING if configured else DeliveryStatus.SKIPPED,
-                                       error="" if configured else "channel not configured"))
+            # a copy that cannot go anywhere is recorded as skipped now, not queued for the worker to find out
+            backend = backends.get_backend(channel)
+            reason = "channel not configured" if backend is None else backend.unreachable(recipient)
+            deliveries.append(Delivery(notification=notification, channel=channel, error=reason,
+                                       status=DeliveryStatus.SKIPPED if reason else DeliveryStatus.PENDING))
         Delivery.objects.bulk_create(deliveries)
         audit_record(action="notifications.notification.send", obj=notification,
                      details={"recipient": recipient.pk, "kind": kind, "channels": [backends.INBOX, *outward]})

@@ -11,10 +11,13 @@ from .base import ChannelBackend, DeliveryError, NoAddress
 
 
 class EmailChannel(ChannelBackend):
+    def unreachable(self, recipient: Any) -> str:
+        return "" if (getattr(recipient, "email", "") or "").strip() else "no e-mail address"
+
     def deliver(self, *, recipient: Any, subject: str, body: str, url: str) -> None:
-        address = (getattr(recipient, "email", "") or "").strip()
-        if not address:
-            raise NoAddress("no e-mail address")
+        if reason := self.unreachable(recipient):
+            raise NoAddress(reason)
+        address = recipient.email.strip()
         text = f"{body}\n\n{absolute(url)}" if url else body
         try:
             send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)

@@ -13,10 +13,13 @@ MAX_LENGTH = 300  # long messages are split (and billed) per 70 characters; keep
 
 
 class SmsChannel(ChannelBackend):
+    def unreachable(self, recipient: Any) -> str:
+        return "" if (getattr(recipient, "phone", "") or "").strip() else "no mobile number"
+
     def deliver(self, *, recipient: Any, subject: str, body: str, url: str) -> None:
-        phone = (getattr(recipient, "phone", "") or "").strip()
-        if not phone:
-            raise NoAddress("no mobile number")
+        if reason := self.unreachable(recipient):
+            raise NoAddress(reason)
+        phone = recipient.phone.strip()
         # A text carries the subject and the link, not the whole body: the body may hold details that do not
         # belong on a lock screen, and the link leads to the full notice after login.
         text = f"{subject} {absolute(url)}".strip() if url else subject

@@ -102,11 +102,21 @@ def test_retry_sends_failed_deliveries(person):
     assert mail.outbox[-1].subject == "Retry me"
 
 
-def test_no_address_is_skipped_not_failed(citizen):
+def test_no_address_is_skipped_not_failed_and_not_queued(citizen):
     n = notification_send(recipient=citizen, subject="s", body="b", channels=["email"])
-    work()
+    assert queued() == []  # nothing for the worker to do
     d = n.deliveries.get()
     assert (d.status, d.error) == (DeliveryStatus.SKIPPED, "no e-mail address")
+    assert mail.outbox == []
+
+
+def test_an_address_gone_before_the_worker_came_is_skipped_then(person):
+    n = notification_send(recipient=person, subject="s", body="b", channels=["email"])
+    person.email = ""
+    person.save()
+    work()
+    d = n.deliveries.get()
+    assert (d.status, d.error, d.attempts) == (DeliveryStatus.SKIPPED, "no e-mail address", 1)
     assert mail.outbox == []
 
 
