@@ -25,7 +25,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -39,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from cpumeter import CpuMeter  # noqa: E402 (bench/ is not a package)
+from processes import stop  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -138,15 +138,6 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> subp
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError(f"gunicorn {args[0]} did not start") from None
             time.sleep(0.2)
-
-
-def stop(server: subprocess.Popen[bytes] | None) -> None:
-    if server is not None and server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 class Caller:

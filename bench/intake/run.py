@@ -34,7 +34,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from cpumeter import CpuMeter  # noqa: E402 (bench/ is not a package)
+from processes import stop  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -484,16 +484,6 @@ def time_worklist(queries: int, seed: int = 4) -> dict[str, float]:
         print(f"    scope {scope:<9} sort {sort:<6}  n {len(values):>3}  p50 {statistics.median(values) * 1000:6.1f} ms"
               f"  p95 {values[min(len(values) - 1, int(len(values) * 0.95))] * 1000:6.1f} ms")
     return {"p50": p50, "p95": p95}
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    """SIGTERM to the process group (gunicorn's master and workers, or the events worker), SIGKILL after 20 s."""
-    if process is not None and process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def main() -> int:  # noqa: C901, PLR0915 (one script, phases in order)

@@ -24,7 +24,6 @@ import hashlib
 import http.client
 import os
 import secrets
-import signal
 import socket
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from cpumeter import CpuMeter  # noqa: E402 (bench/ is not a package)
+from processes import stop  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -384,12 +384,7 @@ def main() -> int:
         print(f"\nrefresh grants/s vs target {TARGET_REFRESH_PER_SECOND}/s: {ratio:.2f}×")
         return 0
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop(server)
         if not args.keep_db:
             time.sleep(0.5)
             psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
