@@ -94,10 +94,6 @@ def deliver_pending(*, notification_id: int) -> int:
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None:
         return 0
-    return _deliver_pending_of(notification)
-
-
-def _deliver_pending_of(notification: Notification) -> int:
     sent = 0
     for delivery in Delivery.objects.filter(notification=notification, status=DeliveryStatus.PENDING):
         if _deliver_one(notification, delivery):
